@@ -1,8 +1,9 @@
 package io.unlearn.schemas.testing;
 
 import io.unlearn.schemas.SchemaRegistryClient;
-import io.unlearn.schemas.errors.SchemaContractException;
+import io.unlearn.schemas.errors.IncompatibleSchemaException;
 import io.unlearn.schemas.errors.UnknownSchemaIdException;
+import io.unlearn.schemas.errors.UnknownSubjectException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 
@@ -13,8 +14,8 @@ import java.util.Map;
 
 /**
  * A schema registry in memory, for topology tests that need no network ({@code *Test}); every {@code *IT}
- * uses a real registry instead. Ids are global and start at 1; compatibility is BACKWARD, as Apicurio's and
- * Confluent's default.
+ * uses a real registry instead. Ids are global and start at 1, and one schema has one id across subjects (as in
+ * Confluent and Apicurio). Compatibility is BACKWARD, Confluent's default (Apicurio's global default is NONE).
  */
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 
@@ -30,7 +31,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
             }
         }
         if (!isCompatible(subject, schema)) {
-            throw new SchemaContractException("subject " + subject + ": schema is not BACKWARD-compatible with the latest version");
+            throw new IncompatibleSchemaException("subject " + subject
+                    + ": schema is not BACKWARD-compatible with the latest version (in-memory registry)");
         }
         int id = byId.entrySet().stream().filter(e -> e.getValue().equals(schema)).map(Map.Entry::getKey)
                 .findFirst().orElse(byId.size() + 1);
@@ -52,7 +54,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     public synchronized RegisteredSchema latest(String subject) {
         List<Integer> versions = versionsBySubject.get(subject);
         if (versions == null || versions.isEmpty()) {
-            throw new SchemaContractException("subject " + subject + " has no versions (in-memory registry)");
+            throw new UnknownSubjectException("subject " + subject + " has no versions (in-memory registry)");
         }
         int id = versions.get(versions.size() - 1);
         return new RegisteredSchema(subject, id, versions.size(), byId.get(id));

@@ -1,0 +1,71 @@
+package io.unlearn.localstack;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A single-node KRaft cluster inside this JVM, built on Kafka's own test kit ({@code KafkaClusterTestKit}).
+ * Starts in a few seconds and needs no child process; used by {@link SharedStack} for tests.
+ *
+ * <p>The internal topics are forced to replication factor 1 (the defaults of 3 cannot be met by one node and
+ * would leave consumer groups and transactions waiting forever).
+ */
+public final class InJvmKafkaBroker implements KafkaBroker {
+
+    private final KafkaClusterTestKit cluster;
+    private volatile boolean closed;
+
+    private InJvmKafkaBroker(KafkaClusterTestKit cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Formats storage in a temporary directory, starts the node and waits until the broker is ready. */
+    public static InJvmKafkaBroker start() {
+        KafkaClusterTestKit cluster = null;
+        try {
+            TestKitNodes nodes = new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build();
+            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+            BrokerSettings.singleNode().forEach(builder::setConfigProp);
+            cluster = builder.build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            return new InJvmKafkaBroker(cluster);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(cluster);
+            throw new LocalStackException("interrupted while starting the in-JVM Kafka broker", e);
+        } catch (Exception e) {
+            closeQuietly(cluster);
+            throw new LocalStackException("cannot start the in-JVM Kafka broker: " + e, e);
+        }
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeQuietly(cluster);
+        }
+    }
+
+    private static void closeQuietly(KafkaClusterTestKit cluster) {
+        if (cluster == null) {
+            return;
+        }
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            // Shutting down at JVM exit: a failed close of a temporary cluster loses nothing.
+        }
+    }
+}

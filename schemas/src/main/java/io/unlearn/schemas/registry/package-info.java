@@ -1,0 +1,2 @@
+/** Clients of a Confluent-compatible schema registry over its REST API. */
+package io.unlearn.schemas.registry;
