@@ -1,0 +1,169 @@
+package io.unlearn.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.unlearn.registry.artifacts.DirectoryArtifactStore;
+import io.unlearn.registry.errors.ModelRegistryException;
+import io.unlearn.registry.errors.RegistryUnavailableException;
+import io.unlearn.registry.http.Registrar;
+import io.unlearn.registry.http.RegistryHttpServer;
+import io.unlearn.registry.kafka.LineageWriter;
+import io.unlearn.registry.kafka.RegistryTopics;
+import io.unlearn.registry.kafka.StateReader;
+import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.registry.recording.LineageRecorder;
+import io.unlearn.registry.registration.BaseModelRegistration;
+import io.unlearn.registry.registration.RegistrationParser;
+import io.unlearn.registry.state.RegistryState;
+import io.unlearn.schemas.SchemaRegistryClient;
+import io.unlearn.schemas.v1.LineageEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One running model registry: the artifact store, the state rebuilt from the lineage log, the exactly-once
+ * lineage writer and the REST API, started in that order and closed in reverse.
+ *
+ * <p>Start-up: create missing topics; register the writer's transactional id (which aborts a predecessor's open
+ * transaction, so the replay is not held back by it); replay the lineage, request-status and training-manifest
+ * topics into the state; then consume candidates and verifications and serve HTTP.
+ */
+public final class ModelRegistry implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final RegistryState state;
+    private final DirectoryArtifactStore artifacts;
+    private final PrometheusMeterRegistry meters;
+    private final RegistryHttpServer http;
+
+    private ModelRegistry(ModelRegistryConfig config, SchemaRegistryClient schemas) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        artifacts = new DirectoryArtifactStore(config.artifactDir());
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        toClose.add(meters::close);
+        state = new RegistryState(json);
+        Gauge.builder("registry.models", state, RegistryState::modelCount)
+                .description("Registered models").register(meters);
+        Gauge.builder("registry.versions", state, RegistryState::versionCount)
+                .description("Recorded versions, bases included").register(meters);
+
+        try {
+            http = startServices(config, schemas, json);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private RegistryHttpServer startServices(ModelRegistryConfig config, SchemaRegistryClient schemas,
+                                             ObjectMapper json) {
+        RegistryTopics.ensure(config);
+        StateReader reader = new StateReader(config, schemas, state, meters);
+        toClose.add(reader);
+        LineageWriter writer = new LineageWriter(config, schemas, state, reader,
+                new LineageRecorder(json, Clock.systemUTC()), meters);
+        toClose.add(writer);
+        writer.initTransactions();
+        reader.start();
+        reader.awaitCaughtUp(config.startupTimeout());
+        writer.start();
+
+        Registrar registrar = registration -> register(registration, writer, config);
+        RegistryHttpServer server = new RegistryHttpServer(config.httpHost(), config.httpPort(), state,
+                new RegistrationParser(json, config.artifactMaxBytes()), registrar, new LineageVerifier(artifacts),
+                meters, meters::scrape, () -> healthProblems(reader, writer), json, config.artifactMaxBytes());
+        toClose.add(server);
+        server.start();
+        return server;
+    }
+
+    /**
+     * Starts a registry; returns once its state has caught up with the lineage log and the REST API serves.
+     *
+     * @throws ModelRegistryException if the broker or the artifact directory cannot be reached; whatever had
+     *                                started is closed again
+     */
+    public static ModelRegistry start(ModelRegistryConfig config, SchemaRegistryClient schemas) {
+        try {
+            return new ModelRegistry(config, schemas);
+        } catch (IOException e) {
+            throw new ModelRegistryException("cannot open the artifact store at " + config.artifactDir() + " ("
+                    + ModelRegistryConfig.ARTIFACT_DIR_CONFIG + "): " + e, e);
+        }
+    }
+
+    private List<LineageEvent> register(BaseModelRegistration registration, LineageWriter writer,
+                                        ModelRegistryConfig config) {
+        String digest;
+        try {
+            digest = artifacts.put(new ByteArrayInputStream(registration.artifact()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store the artifact of " + registration.modelId() + " under "
+                    + artifacts.root(), e);
+        }
+        try {
+            return writer.register(registration, digest).get(config.registrationTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof ModelRegistryException known ? known
+                    : new RegistryUnavailableException("registration of " + registration.modelId() + " failed: "
+                    + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new RegistryUnavailableException("registration of " + registration.modelId() + " was not"
+                    + " committed within " + config.registrationTimeout().toMillis() + " ms; it may still be recorded,"
+                    + " check GET /models/" + registration.modelId(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryUnavailableException("interrupted while registering " + registration.modelId(), e);
+        }
+    }
+
+    private static List<String> healthProblems(StateReader reader, LineageWriter writer) {
+        List<String> problems = new ArrayList<>();
+        if (reader.failure() != null) {
+            problems.add("state reader stopped: " + reader.failure());
+        }
+        if (writer.failure() != null) {
+            problems.add("lineage writer stopped: " + writer.failure());
+        }
+        return problems;
+    }
+
+    /** The port the REST API listens on. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** The queryable state (for tests and embedding). */
+    public RegistryState state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> reversed = new ArrayList<>(toClose);
+        Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error while closing {}", c, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package io.unlearn.registry;
+
+import io.unlearn.registry.errors.InvalidConfigException;
+import io.unlearn.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration of the model registry. Every default runs on one machine (broker on localhost:9092, schema
+ * registry on localhost:8081, artifacts under the system temp directory). Build it with {@link #load}, which
+ * checks every key before any network call and reports all problems at once.
+ *
+ * <p>Kafka client settings pass through with a {@code consumer.} or {@code producer.} prefix, except the ones the
+ * registry forces for exactly-once recording (see {@link #FORCED_CONSUMER} and {@link #FORCED_PRODUCER}).
+ */
+public final class ModelRegistryConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers to connect to, host:port[,host:port...].";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Base URL of the Confluent-compatible schema registry"
+            + " (for Apicurio: http://host:port/apis/ccompat/v7).";
+
+    public static final String REGISTRY_ID_CONFIG = "registry.id";
+    private static final String REGISTRY_ID_DOC = "Identity of this registry: its consumer group id and the prefix of"
+            + " its transactional id. Two instances with the same id fence each other, which keeps a single writer"
+            + " of the lineage log.";
+
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    private static final String HTTP_HOST_DOC = "Address the REST API binds to.";
+
+    public static final String HTTP_PORT_CONFIG = "http.port";
+    private static final String HTTP_PORT_DOC = "Port of the REST API; 0 picks a free port.";
+
+    public static final String ARTIFACT_DIR_CONFIG = "artifact.dir";
+    private static final String ARTIFACT_DIR_DOC = "Directory of the content-addressed artifact store, shared with"
+            + " the unlearn worker on one machine. Default: unlearn/artifacts under the system temp directory.";
+
+    public static final String ARTIFACT_MAX_BYTES_CONFIG = "artifact.max.bytes";
+    private static final String ARTIFACT_MAX_BYTES_DOC = "Largest base-model artifact accepted by POST /models, in"
+            + " bytes after base64 decoding. Default 64 MiB.";
+
+    public static final String LINEAGE_TOPIC_CONFIG = "lineage.topic";
+    private static final String LINEAGE_TOPIC_DOC = "Topic of the lineage log (created with infinite retention).";
+
+    public static final String CANDIDATES_TOPIC_CONFIG = "candidates.topic";
+    private static final String CANDIDATES_TOPIC_DOC = "Topic the unlearn worker publishes candidate versions to.";
+
+    public static final String VERIFICATIONS_TOPIC_CONFIG = "verifications.topic";
+    private static final String VERIFICATIONS_TOPIC_DOC = "Topic the verifier publishes verification results to.";
+
+    public static final String REQUEST_STATUS_TOPIC_CONFIG = "request.status.topic";
+    private static final String REQUEST_STATUS_TOPIC_DOC = "Topic of deletion-request status changes.";
+
+    public static final String TRAINING_MANIFEST_TOPIC_CONFIG = "training.manifest.topic";
+    private static final String TRAINING_MANIFEST_TOPIC_DOC = "Compacted topic of training-manifest entries,"
+            + " keyed by subject id.";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "dead.letter.topic";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic for inputs the registry can never record, with"
+            + " __unlearn.errors.* headers.";
+
+    public static final String TOPIC_PARTITIONS_CONFIG = "topic.partitions";
+    private static final String TOPIC_PARTITIONS_DOC = "Partitions of the topics the registry creates when they are"
+            + " missing.";
+
+    public static final String TOPIC_REPLICATION_FACTOR_CONFIG = "topic.replication.factor";
+    private static final String TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the topics the registry"
+            + " creates when they are missing; 1 on one machine, 3 in production.";
+
+    public static final String STARTUP_TIMEOUT_MS_CONFIG = "startup.timeout.ms";
+    private static final String STARTUP_TIMEOUT_MS_DOC = "How long start-up may take to reach the broker and replay"
+            + " the lineage log, in milliseconds. Default 2 minutes.";
+
+    public static final String REGISTRATION_TIMEOUT_MS_CONFIG = "registration.timeout.ms";
+    private static final String REGISTRATION_TIMEOUT_MS_DOC = "How long POST /models waits for its events to be"
+            + " committed and visible, in milliseconds. Default 30 seconds.";
+
+    public static final String CANDIDATE_WAIT_MS_CONFIG = "verification.candidate.wait.ms";
+    private static final String CANDIDATE_WAIT_MS_DOC = "How long a verification result waits for its candidate"
+            + " to be recorded before it goes to the dead-letter topic, in milliseconds. Default 1 minute.";
+
+    public static final String POLL_TIMEOUT_MS_CONFIG = "poll.timeout.ms";
+    private static final String POLL_TIMEOUT_MS_DOC = "Longest wait of one consumer poll, in milliseconds; bounds"
+            + " how late a registration or shutdown is noticed. Default 200.";
+
+    /** Consumer settings the registry sets itself; a user value would break exactly-once recording or replay. */
+    public static final Map<String, String> FORCED_CONSUMER = Map.of(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "only committed lineage may enter the state (read_committed)",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "offsets commit inside the lineage transaction",
+            ConsumerConfig.GROUP_ID_CONFIG, "set registry.id instead",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "keys are strings, values raw bytes decoded by the registry",
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "values are decoded by the registry so bad ones reach the"
+                    + " dead-letter topic untouched");
+    /** Producer settings the registry sets itself. */
+    public static final Map<String, String> FORCED_PRODUCER = Map.of(
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "derived from registry.id; it fences older instances",
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "transactions need idempotence",
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, "keys are strings",
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, "values are Avro in the Confluent wire format");
+
+    /** A validator that describes itself, so the generated config reference shows the rule. */
+    private record Rule(String description, Predicate<String> holds) implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value == null || !holds.test(value.toString())) {
+                throw new ConfigException(name, value, description);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+    private static final Rule TOPIC_NAME = new Rule("a topic name: 1 to 249 characters of [a-zA-Z0-9._-]",
+            v -> TOPIC.matcher(v).matches());
+    private static final Rule NON_BLANK = new Rule("non-blank", v -> !v.isBlank());
+    private static final Rule HTTP_URL = new Rule("an http:// or https:// URL", v -> v.matches("https?://\\S+"));
+
+    public static final String DEFAULT_ARTIFACT_DIR =
+            Path.of(System.getProperty("java.io.tmpdir"), "unlearn", "artifacts").toString();
+
+    static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
+                    BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081", HTTP_URL, Importance.HIGH,
+                    SCHEMA_REGISTRY_URL_DOC)
+            .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
+                    ARTIFACT_DIR_DOC)
+            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM, HTTP_HOST_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 8082, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(REGISTRY_ID_CONFIG, Type.STRING, "model-registry", NON_BLANK, Importance.MEDIUM, REGISTRY_ID_DOC)
+            .define(ARTIFACT_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.between(1, Integer.MAX_VALUE - 16),
+                    Importance.LOW, ARTIFACT_MAX_BYTES_DOC)
+            .define(LINEAGE_TOPIC_CONFIG, Type.STRING, Topics.LINEAGE.name(), TOPIC_NAME, Importance.LOW,
+                    LINEAGE_TOPIC_DOC)
+            .define(CANDIDATES_TOPIC_CONFIG, Type.STRING, Topics.CANDIDATES.name(), TOPIC_NAME, Importance.LOW,
+                    CANDIDATES_TOPIC_DOC)
+            .define(VERIFICATIONS_TOPIC_CONFIG, Type.STRING, Topics.VERIFICATIONS.name(), TOPIC_NAME, Importance.LOW,
+                    VERIFICATIONS_TOPIC_DOC)
+            .define(REQUEST_STATUS_TOPIC_CONFIG, Type.STRING, Topics.REQUEST_STATUS.name(), TOPIC_NAME,
+                    Importance.LOW, REQUEST_STATUS_TOPIC_DOC)
+            .define(TRAINING_MANIFEST_TOPIC_CONFIG, Type.STRING, Topics.TRAINING_MANIFEST.name(), TOPIC_NAME,
+                    Importance.LOW, TRAINING_MANIFEST_TOPIC_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, Topics.DEAD_LETTER, TOPIC_NAME, Importance.LOW,
+                    DEAD_LETTER_TOPIC_DOC)
+            .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 1, Range.between(1, 1000), Importance.LOW,
+                    TOPIC_PARTITIONS_DOC)
+            .define(TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.between(1, 10), Importance.LOW,
+                    TOPIC_REPLICATION_FACTOR_DOC)
+            .define(STARTUP_TIMEOUT_MS_CONFIG, Type.LONG, 120_000L, Range.atLeast(1_000), Importance.LOW,
+                    STARTUP_TIMEOUT_MS_DOC)
+            .define(REGISTRATION_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(100), Importance.LOW,
+                    REGISTRATION_TIMEOUT_MS_DOC)
+            .define(CANDIDATE_WAIT_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    CANDIDATE_WAIT_MS_DOC)
+            .define(POLL_TIMEOUT_MS_CONFIG, Type.LONG, 200L, Range.between(10, 10_000), Importance.LOW,
+                    POLL_TIMEOUT_MS_DOC);
+
+    private ModelRegistryConfig(Map<String, ?> props) {
+        super(CONFIG, props, false);
+    }
+
+    /**
+     * Checks every setting (known keys against their validators, pass-through client settings against the forced
+     * ones, cross-key rules) and returns the configuration, or throws {@link InvalidConfigException} listing every
+     * problem with its key, value and rule.
+     */
+    public static ModelRegistryConfig load(Map<String, ?> props) {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> asStrings = new HashMap<>();
+        props.forEach((k, v) -> asStrings.put(k, v == null ? null : v.toString()));
+        for (ConfigValue value : CONFIG.validate(asStrings)) {
+            for (String message : value.errorMessages()) {
+                problems.add(value.name() + ": " + message);
+            }
+        }
+        for (String key : props.keySet()) {
+            forcedReason(key).ifPresent(reason -> problems.add(key + "=" + props.get(key)
+                    + ": the registry sets this itself (" + reason + "); remove it"));
+            if (!CONFIG.names().contains(key) && !key.startsWith("consumer.") && !key.startsWith("producer.")) {
+                problems.add(key + ": unknown setting (Kafka client settings take a consumer. or producer. prefix)");
+            }
+        }
+        Set<String> topics = new HashSet<>();
+        for (String key : List.of(LINEAGE_TOPIC_CONFIG, CANDIDATES_TOPIC_CONFIG, VERIFICATIONS_TOPIC_CONFIG,
+                REQUEST_STATUS_TOPIC_CONFIG, TRAINING_MANIFEST_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG)) {
+            Object value = props.containsKey(key) ? props.get(key) : CONFIG.defaultValues().get(key);
+            if (value != null && !topics.add(value.toString())) {
+                problems.add(key + "=" + value + ": the same topic is configured for another purpose;"
+                        + " each topic carries one record type");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
+        return new ModelRegistryConfig(props);
+    }
+
+    private static Optional<String> forcedReason(String key) {
+        if (key.startsWith("consumer.")) {
+            return Optional.ofNullable(FORCED_CONSUMER.get(key.substring("consumer.".length())));
+        }
+        if (key.startsWith("producer.")) {
+            return Optional.ofNullable(FORCED_PRODUCER.get(key.substring("producer.".length())));
+        }
+        return Optional.empty();
+    }
+
+    /** The configuration reference as an HTML table (ModelRegistryApp --print-config-docs). */
+    public static String toHtml() {
+        return CONFIG.toHtml();
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    public String registryId() {
+        return getString(REGISTRY_ID_CONFIG);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public Path artifactDir() {
+        return Path.of(getString(ARTIFACT_DIR_CONFIG));
+    }
+
+    public long artifactMaxBytes() {
+        return getLong(ARTIFACT_MAX_BYTES_CONFIG);
+    }
+
+    public String lineageTopic() {
+        return getString(LINEAGE_TOPIC_CONFIG);
+    }
+
+    public String candidatesTopic() {
+        return getString(CANDIDATES_TOPIC_CONFIG);
+    }
+
+    public String verificationsTopic() {
+        return getString(VERIFICATIONS_TOPIC_CONFIG);
+    }
+
+    public String requestStatusTopic() {
+        return getString(REQUEST_STATUS_TOPIC_CONFIG);
+    }
+
+    public String trainingManifestTopic() {
+        return getString(TRAINING_MANIFEST_TOPIC_CONFIG);
+    }
+
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC_CONFIG);
+    }
+
+    public int topicPartitions() {
+        return getInt(TOPIC_PARTITIONS_CONFIG);
+    }
+
+    public short topicReplicationFactor() {
+        return getShort(TOPIC_REPLICATION_FACTOR_CONFIG);
+    }
+
+    public Duration startupTimeout() {
+        return Duration.ofMillis(getLong(STARTUP_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration registrationTimeout() {
+        return Duration.ofMillis(getLong(REGISTRATION_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration candidateWait() {
+        return Duration.ofMillis(getLong(CANDIDATE_WAIT_MS_CONFIG));
+    }
+
+    public Duration pollTimeout() {
+        return Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
+    }
+
+    /** The user's {@code consumer.}-prefixed settings, prefix removed. */
+    public Map<String, Object> consumerOverrides() {
+        return originalsWithPrefix("consumer.");
+    }
+
+    /** The user's {@code producer.}-prefixed settings, prefix removed. */
+    public Map<String, Object> producerOverrides() {
+        return originalsWithPrefix("producer.");
+    }
+}

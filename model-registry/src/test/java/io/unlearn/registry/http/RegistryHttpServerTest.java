@@ -1,0 +1,204 @@
+package io.unlearn.registry.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
+import io.unlearn.registry.artifacts.DirectoryArtifactStore;
+import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.registry.registration.RegistrationParser;
+import io.unlearn.schemas.v1.Verdict;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.unlearn.registry.RegistryFixtures.JSON;
+import static io.unlearn.registry.RegistryFixtures.candidate;
+import static io.unlearn.registry.RegistryFixtures.registrationJson;
+import static io.unlearn.registry.RegistryFixtures.verification;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The REST API on an ephemeral port over an in-memory registry (no Kafka). */
+class RegistryHttpServerTest {
+
+    @TempDir
+    Path artifactDir;
+
+    private InMemoryRegistry registry;
+    private RegistryHttpServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private PrometheusMeterRegistry meters;
+    private List<String> health = List.of();
+
+    @BeforeEach
+    void setUp() throws IOException {
+        DirectoryArtifactStore artifacts = new DirectoryArtifactStore(artifactDir);
+        registry = new InMemoryRegistry(artifacts);
+        meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        server = new RegistryHttpServer("127.0.0.1", 0, registry.state, new RegistrationParser(JSON, 4096),
+                registry::register, new LineageVerifier(artifacts), meters, meters::scrape, () -> health, JSON, 4096);
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + server.port() + path);
+    }
+
+    @Test
+    void shouldRegisterABaseModelAndAnswerWithIt() throws Exception {
+        HttpResponse<String> created = post("/models", registrationJson("m1", "weights"));
+
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("/models/m1", created.headers().firstValue("Location").orElseThrow());
+        JsonNode model = JSON.readTree(created.body());
+        assertEquals("m1", model.get("modelId").asText());
+        assertEquals("base", model.get("currentVersionId").asText());
+        assertEquals("fashion-mnist", model.get("dataset").get("name").asText());
+        assertEquals(1, JSON.readTree(get("/models").body()).size());
+    }
+
+    @Test
+    void shouldAnswer400WithEveryProblemOfAnInvalidRegistration() throws Exception {
+        HttpResponse<String> response = post("/models", "{\"modelId\": \"m 1\", \"family\": \"classifier\"}");
+
+        assertEquals(400, response.statusCode());
+        JsonNode body = JSON.readTree(response.body());
+        assertTrue(body.get("error").asText().startsWith("invalid base-model registration (5 problems)"),
+                body.toString());
+        assertTrue(body.get("problems").get(0).asText().startsWith("modelId: must match"), body.toString());
+    }
+
+    @Test
+    void shouldAnswer400ForMalformedJson() throws Exception {
+        HttpResponse<String> response = post("/models", "{not json");
+
+        assertEquals(400, response.statusCode());
+        assertTrue(JSON.readTree(response.body()).get("problems").get(0).asText()
+                .startsWith("body is not valid JSON"), response.body());
+    }
+
+    @Test
+    void shouldAnswer409WhenTheModelIsAlreadyRegistered() throws Exception {
+        post("/models", registrationJson("m1", "weights"));
+
+        HttpResponse<String> again = post("/models", registrationJson("m1", "other"));
+
+        assertEquals(409, again.statusCode());
+        assertTrue(again.body().contains("model 'm1' is already registered"), again.body());
+    }
+
+    @Test
+    void shouldAnswer413ForABodyLargerThanAnyArtifact() throws Exception {
+        HttpResponse<String> response = post("/models", "x".repeat(2 * 1024 * 1024));
+
+        assertEquals(413, response.statusCode());
+    }
+
+    @Test
+    void shouldAnswer404WithAMessageForUnknownIds() throws Exception {
+        post("/models", registrationJson("m1", "weights"));
+
+        assertEquals(404, get("/models/ghost").statusCode());
+        assertTrue(get("/models/ghost").body().contains("model 'ghost' is not registered"));
+        assertEquals(404, get("/models/m1/versions/v9").statusCode());
+        assertEquals(404, get("/models/ghost/versions").statusCode());
+        assertTrue(get("/models/m1/aliases/production").body().contains("no version has passed verification yet"));
+        assertEquals(404, get("/requests/r-unknown").statusCode());
+        assertEquals(404, get("/nothing/here").statusCode());
+    }
+
+    @Test
+    void shouldAnswer405ForAWrongMethod() throws Exception {
+        HttpResponse<String> response = post("/models/m1", "{}");
+
+        assertEquals(405, response.statusCode());
+        assertEquals("GET", response.headers().firstValue("Allow").orElseThrow());
+    }
+
+    @Test
+    void shouldAnswerVersionAliasAndRequestQueries() throws Exception {
+        post("/models", registrationJson("m1", "weights"));
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", registry.store("v1"), "r-1"));
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.PASSED, "r-1"));
+
+        JsonNode version = JSON.readTree(get("/models/m1/versions/v1").body());
+        JsonNode alias = JSON.readTree(get("/models/m1/aliases/production").body());
+        JsonNode request = JSON.readTree(get("/requests/r-1").body());
+        registry.candidate(candidate("m1", "v2", "v1", "m1-0002", registry.store("v2"), "gdpr/ticket 7+8"));
+        JsonNode encoded = JSON.readTree(get("/requests/gdpr%2Fticket%207+8").body());
+
+        assertEquals("PASSED", version.get("status").asText());
+        assertEquals("base", version.get("lineageToBase").get(1).get("versionId").asText());
+        assertEquals("v1", alias.get("versionId").asText());
+        assertEquals("v1", request.get("models").get(0).get("firstExcludingVersion").get("versionId").asText());
+        assertEquals("gdpr/ticket 7+8", encoded.get("requestId").asText(), "ids are percent-decoded, '+' kept");
+    }
+
+    @Test
+    void shouldNameTheVersionWhoseArtifactWasTamperedWith() throws Exception {
+        // Given a recorded candidate whose stored artifact is later overwritten
+        post("/models", registrationJson("m1", "weights"));
+        String digest = registry.store("v1 weights");
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", digest, "r-1"));
+        assertEquals("OK", JSON.readTree(get("/lineage/verify").body()).get("status").asText());
+        Files.writeString(artifactDir.resolve(digest.substring(0, 2)).resolve(digest), "tampered");
+
+        // When
+        JsonNode result = JSON.readTree(get("/lineage/verify").body());
+
+        // Then
+        assertEquals("BROKEN", result.get("status").asText());
+        assertEquals("v1", result.get("break").get("versionId").asText());
+        assertEquals(1, result.get("break").get("sequence").asLong());
+        assertTrue(result.get("break").get("problem").asText().contains("was altered"), result.toString());
+    }
+
+    @Test
+    void shouldReportHealthDownWithTheReasonOnceTheRegistryStopsFollowingTheLog() throws Exception {
+        assertEquals(200, get("/health").statusCode());
+
+        health = List.of("state reader stopped: broker gone");
+        HttpResponse<String> down = get("/health");
+
+        assertEquals(503, down.statusCode());
+        assertEquals("state reader stopped: broker gone", JSON.readTree(down.body()).get("problems").get(0).asText());
+    }
+
+    @Test
+    void shouldServeTheWebPageAndPrometheusMetrics() throws Exception {
+        get("/models/ghost");
+
+        HttpResponse<String> page = get("/");
+        HttpResponse<String> metrics = get("/metrics");
+
+        assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
+        assertTrue(page.body().contains("<h1>Model registry</h1>"));
+        assertTrue(metrics.body().contains("registry_http_requests_seconds_count{method=\"GET\",route=\"/models/{id}\","
+                + "status=\"404\"} 1"), metrics.body());
+    }
+}

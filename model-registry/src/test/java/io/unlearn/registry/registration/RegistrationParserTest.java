@@ -1,0 +1,125 @@
+package io.unlearn.registry.registration;
+
+import io.unlearn.registry.errors.InvalidRegistrationException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static io.unlearn.registry.RegistryFixtures.JSON;
+import static io.unlearn.registry.RegistryFixtures.registrationJson;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RegistrationParserTest {
+
+    private final RegistrationParser parser = new RegistrationParser(JSON, 1024);
+
+    private List<String> problems(String body) {
+        return assertThrows(InvalidRegistrationException.class,
+                () -> parser.parse(body.getBytes(StandardCharsets.UTF_8))).problems();
+    }
+
+    @Test
+    void shouldReadEveryFieldOfAValidRegistration() {
+        BaseModelRegistration r = parser.parse(registrationJson("fashion-classifier", "weights")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertEquals("fashion-classifier", r.modelId());
+        assertEquals("base", r.baseVersionId());
+        assertEquals(ModelFamily.CLASSIFIER, r.family());
+        assertEquals(64, r.architecture().get("embeddingDim"));
+        assertEquals(UnlearningMethodName.CONTRASTIVE, r.policy().method());
+        assertEquals(Map.of("epochs", "2", "alpha", "0.5"), r.policy().settings());
+        assertEquals(List.of(new VerificationThreshold("forget.accuracy", Comparator.AT_MOST, 0.2),
+                new VerificationThreshold("retain.accuracy", Comparator.AT_LEAST, 0.8)), r.policy().thresholds());
+        assertEquals(2, r.policy().maxFailuresBeforeRetrain());
+        assertEquals(Map.of("user-1", List.of("0", "1"), "user-2", List.of("2")), r.dataset().subjects());
+        assertArrayEquals("weights".getBytes(StandardCharsets.UTF_8), r.artifact());
+    }
+
+    @Test
+    void shouldReportEveryProblemOfARegistrationAtOnce() {
+        // Given a body with something wrong in nearly every field
+        String body = """
+                {"modelId": "bad id!", "family": "transformer", "architecture": [1],
+                 "policy": {"method": "forget_all", "settings": {"nested": {"a": 1}},
+                            "thresholds": [{"metric": "Forget Accuracy", "comparator": "<", "threshold": "high"}],
+                            "maxFailuresBeforeRetrain": -1},
+                 "dataset": {"name": "", "subjects": {"user-1": ["0", "1"], "user-2": ["1"], "user-3": []}},
+                 "artifactBase64": "***", "colour": "blue"}
+                """;
+
+        // When / Then: one message per problem, each naming the field and the value
+        List<String> problems = problems(body);
+        List<String> expectedPrefixes = List.of(
+                "colour: unknown field",
+                "modelId: must match",
+                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser, got 'transformer'",
+                "architecture: must be a JSON object, got array [1]",
+                "policy.method: must be one of retrain | fine_tune | neg_grad_plus | contrastive | dkvb, got 'forget_all'",
+                "policy.settings.nested: must be a string, number or boolean",
+                "policy.thresholds[0].metric: must be a lowercase dotted name",
+                "policy.thresholds[0].comparator: must be <= or >=, got '<'",
+                "policy.thresholds[0].threshold: must be a finite number, got \"high\"",
+                "policy.maxFailuresBeforeRetrain: must be an integer from 0 to 100, got -1",
+                "dataset.name: must be a non-blank string",
+                "dataset.subjects.user-2: sample '1' is already owned by subject 'user-1'",
+                "dataset.subjects.user-3: must be a non-empty list of sample ids",
+                "artifactBase64: not valid base64");
+        for (String prefix : expectedPrefixes) {
+            assertTrue(problems.stream().anyMatch(p -> p.startsWith(prefix)),
+                    "missing '" + prefix + "' in " + problems);
+        }
+        assertEquals(expectedPrefixes.size(), problems.size(), problems.toString());
+    }
+
+    @Test
+    void shouldNameEachMissingRequiredField() {
+        List<String> problems = problems("{}");
+
+        assertEquals(List.of("modelId: required", "family: required"), problems.subList(0, 2));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("policy: required")));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("dataset: required")));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("artifactBase64: required")));
+        assertTrue(problems.stream().anyMatch(p -> p.startsWith("architecture: required")));
+    }
+
+    @Test
+    void shouldSayWhereMalformedJsonBreaks() {
+        List<String> problems = problems("{\"modelId\": \"m1\",,}");
+
+        assertEquals(1, problems.size());
+        assertTrue(problems.get(0).startsWith("body is not valid JSON: ") && problems.get(0).contains("line 1"),
+                problems.get(0));
+    }
+
+    @Test
+    void shouldRejectABodyThatIsNotAnObject() {
+        assertEquals(List.of("body must be a JSON object, got array"), problems("[1, 2]"));
+        assertEquals(List.of("body must be a JSON object, got nothing"), problems(""));
+    }
+
+    @Test
+    void shouldRejectAnArtifactOverTheLimitAndAnEmptyOne() {
+        String big = registrationJson("m1", "x".repeat(2000));
+        String empty = registrationJson("m1", "");
+
+        assertTrue(problems(big).get(0).startsWith("artifactBase64: the artifact has 2000 bytes, more than the"
+                + " limit of 1024 (artifact.max.bytes)"));
+        assertEquals(List.of("artifactBase64: the artifact is empty; send the saved parameters"), problems(empty));
+    }
+
+    @Test
+    void shouldRejectTheSameThresholdTwice() {
+        String body = registrationJson("m1", "w").replace(
+                "{\"metric\": \"retain.accuracy\", \"comparator\": \">=\", \"threshold\": 0.8}",
+                "{\"metric\": \"forget.accuracy\", \"comparator\": \"<=\", \"threshold\": 0.3}");
+
+        assertEquals(List.of("policy.thresholds[1]: duplicates an earlier threshold 'forget.accuracy <='"),
+                problems(body));
+    }
+}

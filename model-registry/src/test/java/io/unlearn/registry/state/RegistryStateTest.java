@@ -1,0 +1,204 @@
+package io.unlearn.registry.state;
+
+import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
+import io.unlearn.registry.artifacts.DirectoryArtifactStore;
+import io.unlearn.registry.errors.NotFoundException;
+import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.registry.state.Views.Attempt;
+import io.unlearn.registry.state.Views.LineageStep;
+import io.unlearn.registry.state.Views.ModelExclusion;
+import io.unlearn.registry.state.Views.RequestView;
+import io.unlearn.registry.state.Views.VersionStatus;
+import io.unlearn.registry.state.Views.VersionView;
+import io.unlearn.schemas.v1.LineageEventType;
+import io.unlearn.schemas.v1.RequestState;
+import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.Verdict;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static io.unlearn.registry.RegistryFixtures.JSON;
+import static io.unlearn.registry.RegistryFixtures.T0;
+import static io.unlearn.registry.RegistryFixtures.candidate;
+import static io.unlearn.registry.RegistryFixtures.registration;
+import static io.unlearn.registry.RegistryFixtures.verification;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RegistryStateTest {
+
+    @TempDir
+    Path artifactDir;
+
+    private InMemoryRegistry registry;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        registry = new InMemoryRegistry(new DirectoryArtifactStore(artifactDir));
+        registry.register(registration("m1", "base weights"));
+    }
+
+    /** base <- v1 (r-1, FAILED); base <- v2 (r-1 retried, PASSED); v2 <- v3 (r-2, PASSED). */
+    private void recordRetryThenSuccess() {
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", registry.store("v1"), "r-1"));
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.FAILED, "r-1"));
+        registry.candidate(candidate("m1", "v2", "base", "m1-0002", registry.store("v2"), "r-1"));
+        registry.verification(verification("m1", "v2", "m1-0002", Verdict.PASSED, "r-1"));
+        registry.candidate(candidate("m1", "v3", "v2", "m1-0003", registry.store("v3"), "r-2"));
+        registry.verification(verification("m1", "v3", "m1-0003", Verdict.PASSED, "r-2"));
+    }
+
+    @Test
+    void shouldNameTheFirstPassedVersionContainingTheRequestAsTheFirstExcludingVersion() {
+        // Given a failed attempt at r-1, a passed retry, and a later version for r-2
+        recordRetryThenSuccess();
+
+        // When asking about r-1
+        RequestView view = registry.state.request("r-1");
+
+        // Then the passed retry v2 excludes it first, and both attempts are listed in chain order
+        ModelExclusion m1 = view.models().get(0);
+        assertEquals("m1", m1.modelId());
+        assertEquals("v2", m1.firstExcludingVersion().versionId());
+        assertEquals("m1-0002", m1.firstExcludingVersion().batchId());
+        assertEquals(List.of(new Attempt("v1", "m1-0001", VersionStatus.FAILED),
+                new Attempt("v2", "m1-0002", VersionStatus.PASSED)), m1.attempts());
+        assertEquals("VERIFICATION_RECORDED", m1.firstExcludingVersion().verificationRecorded().type());
+        assertEquals(4, m1.firstExcludingVersion().verificationRecorded().sequence());
+        assertEquals("v3", registry.state.request("r-2").models().get(0).firstExcludingVersion().versionId());
+        // and production (v3) descends from v2, so the version in use excludes r-1 as well
+        assertEquals("v3", m1.currentVersionId());
+        assertTrue(m1.currentVersionExcludes());
+    }
+
+    @Test
+    void shouldReportNoExcludingVersionWhileEveryAttemptFailed() {
+        // Given only a failed attempt
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", registry.store("v1"), "r-1"));
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.FAILED, "r-1"));
+
+        // When / Then
+        ModelExclusion m1 = registry.state.request("r-1").models().get(0);
+        assertNull(m1.firstExcludingVersion());
+        assertEquals("base", m1.currentVersionId());
+        assertEquals(false, m1.currentVersionExcludes());
+        assertEquals(List.of(new Attempt("v1", "m1-0001", VersionStatus.FAILED)), m1.attempts());
+    }
+
+    @Test
+    void shouldMoveTheProductionAliasOnlyAfterAPassedVerification() {
+        // Given a candidate that failed verification
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", registry.store("v1"), "r-1"));
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.FAILED, "r-1"));
+
+        // Then production is not set, and the model's current version is still the base
+        NotFoundException notSet = assertThrows(NotFoundException.class,
+                () -> registry.state.alias("m1", "production"));
+        assertTrue(notSet.getMessage().contains("no version has passed verification yet"), notSet.getMessage());
+        assertEquals("base", registry.state.model("m1").currentVersionId());
+
+        // When a retry passes
+        registry.candidate(candidate("m1", "v2", "base", "m1-0002", registry.store("v2"), "r-1"));
+        assertThrows(NotFoundException.class, () -> registry.state.alias("m1", "production"),
+                "a candidate alone does not move the alias");
+        registry.verification(verification("m1", "v2", "m1-0002", Verdict.PASSED, "r-1"));
+
+        // Then production points to it, moved by the event after the verdict
+        Views.AliasView production = registry.state.alias("m1", "production");
+        assertEquals("v2", production.versionId());
+        assertEquals("ALIAS_MOVED", production.movedBy().type());
+        assertEquals(5, production.movedBy().sequence());
+        assertEquals("v2", registry.state.model("m1").currentVersionId());
+    }
+
+    @Test
+    void shouldTraceAVersionBackToItsBase() {
+        recordRetryThenSuccess();
+
+        VersionView v3 = registry.state.version("m1", "v3");
+
+        assertEquals(List.of("v3", "v2", "base"), v3.lineageToBase().stream().map(LineageStep::versionId).toList());
+        assertEquals(List.of(VersionStatus.PASSED, VersionStatus.PASSED, VersionStatus.BASE),
+                v3.lineageToBase().stream().map(LineageStep::status).toList());
+        assertEquals(List.of("production"), v3.aliases());
+        assertEquals("PASSED", v3.verification().verdict());
+        assertEquals("contrastive", v3.details().get("method"));
+        assertEquals(List.of("CANDIDATE_RECORDED", "VERIFICATION_RECORDED", "ALIAS_MOVED"),
+                v3.events().stream().map(Views.EventRef::type).toList());
+    }
+
+    @Test
+    void shouldListVersionsInChainOrderWithTheBaseFirst() {
+        recordRetryThenSuccess();
+
+        assertEquals(List.of("base", "v1", "v2", "v3"), registry.state.versions("m1").stream()
+                .map(Views.VersionSummary::versionId).toList());
+        assertEquals(4, registry.state.models().get(0).versionCount());
+        assertEquals("classifier", registry.state.model("m1").family());
+        assertEquals("contrastive", registry.state.model("m1").policy().get("method").asText());
+        assertEquals(9, registry.state.model("m1").lineageLength());
+    }
+
+    @Test
+    void shouldGiveTheSameAnswersWhenRebuiltFromTheSameEvents() throws Exception {
+        // Given a history, and a new state fed the same events (what a restart does with the topic)
+        recordRetryThenSuccess();
+        registry.state.apply(status("r-1", RequestState.BATCHED));
+        RegistryState rebuilt = new RegistryState(JSON);
+        registry.state.events().forEach(rebuilt::apply);
+        rebuilt.apply(status("r-1", RequestState.BATCHED));
+
+        // Then every answer is identical
+        assertEquals(JSON.writeValueAsString(registry.state.models()), JSON.writeValueAsString(rebuilt.models()));
+        assertEquals(JSON.writeValueAsString(registry.state.version("m1", "v3")),
+                JSON.writeValueAsString(rebuilt.version("m1", "v3")));
+        assertEquals(JSON.writeValueAsString(registry.state.request("r-1")),
+                JSON.writeValueAsString(rebuilt.request("r-1")));
+        assertEquals(Optional.empty(), new LineageVerifier(new DirectoryArtifactStore(artifactDir))
+                .firstBreak(rebuilt.events()));
+    }
+
+    @Test
+    void shouldKeepEveryStatusOfARequestInArrivalOrder() {
+        registry.state.apply(status("r-9", RequestState.RECEIVED));
+        registry.state.apply(status("r-9", RequestState.BATCHED));
+
+        RequestView view = registry.state.request("r-9");
+
+        assertEquals(List.of("RECEIVED", "BATCHED"), view.history().stream().map(Views.StatusView::state).toList());
+        assertEquals(List.of(), view.models(), "no version names r-9 yet");
+    }
+
+    @Test
+    void shouldAnswerUnknownIdsWithAMessageNamingThem() {
+        assertEquals("model 'nope' is not registered (GET /models lists the 1 registered models)",
+                assertThrows(NotFoundException.class, () -> registry.state.model("nope")).getMessage());
+        assertTrue(assertThrows(NotFoundException.class, () -> registry.state.version("m1", "v9")).getMessage()
+                .startsWith("model 'm1' has no version 'v9'"));
+        assertTrue(assertThrows(NotFoundException.class, () -> registry.state.request("r-404")).getMessage()
+                .startsWith("deletion request 'r-404' is unknown to the registry"));
+        assertTrue(assertThrows(NotFoundException.class, () -> registry.state.alias("m1", "staging")).getMessage()
+                .startsWith("model 'm1' has no alias 'staging'"));
+    }
+
+    @Test
+    void shouldRecordTheBaseAsSequenceZeroOfItsChain() {
+        assertEquals(LineageEventType.BASE_REGISTERED, registry.state.events().get(0).getType());
+        assertEquals(0, registry.state.events().get(0).getSequence());
+        assertEquals(VersionStatus.BASE, registry.state.versions("m1").get(0).status());
+    }
+
+    private static RequestStatus status(String requestId, RequestState state) {
+        return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId("m1")
+                .setStage("stream-processor").setAt(T0).build();
+    }
+
+}
