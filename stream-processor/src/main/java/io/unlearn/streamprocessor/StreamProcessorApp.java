@@ -1,0 +1,154 @@
+package io.unlearn.streamprocessor;
+
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.unlearn.schemas.SchemaRegistryClient;
+import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
+import io.unlearn.streamprocessor.observability.StatusEndpoint;
+import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The stream-processor service: reads deletion requests, writes unlearning batches and request statuses,
+ * exactly once. Serves {@code /health} and {@code /metrics} (Prometheus) on {@code http.port}.
+ *
+ * <h2>Run it locally</h2>
+ * With a broker on {@code localhost:9092} and Apicurio on {@code localhost:8081} (both started by the launcher),
+ * create the topics once, then start the service:
+ * <pre>
+ * kafka-topics.sh --bootstrap-server localhost:9092 --create --partitions 3 --topic unlearning.deletion-requests
+ * kafka-topics.sh --bootstrap-server localhost:9092 --create --partitions 3 --topic unlearning.training-manifest \
+ *     --config cleanup.policy=compact
+ * kafka-topics.sh --bootstrap-server localhost:9092 --create --partitions 3 --topic unlearning.batches
+ * kafka-topics.sh --bootstrap-server localhost:9092 --create --partitions 3 --topic unlearning.request-status
+ * kafka-topics.sh --bootstrap-server localhost:9092 --create --partitions 1 --topic unlearning.dead-letter
+ *
+ * mvn -B -q -pl stream-processor -am install -DskipTests
+ * mvn -B -q -pl stream-processor exec:java -Dexec.mainClass=io.unlearn.streamprocessor.StreamProcessorApp \
+ *     -Dexec.args=stream-processor.properties    # the file is optional
+ * curl localhost:8090/health; curl localhost:8090/metrics
+ * </pre>
+ * Settings come from the optional properties file named by the first argument, then from environment variables
+ * {@code STREAM_PROCESSOR_<KEY>} ({@code STREAM_PROCESSOR_BATCH_MAX_WAIT_MS=5000} sets {@code batch.max.wait.ms});
+ * the keys are documented in {@link StreamProcessorConfig}. Ctrl-C (SIGTERM) shuts down gracefully: the stream
+ * threads commit their transaction and close within {@code shutdown.timeout.ms}.
+ */
+public final class StreamProcessorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamProcessorApp.class);
+    /** Environment variables with this prefix set config keys: rest lower-cased, {@code _} becomes {@code .}. */
+    public static final String ENV_PREFIX = "STREAM_PROCESSOR_";
+
+    private final StreamProcessorConfig cfg;
+    private final SchemaRegistryClient registry;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final KafkaStreams streams;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private StatusEndpoint endpoint;
+
+    public StreamProcessorApp(StreamProcessorConfig cfg, SchemaRegistryClient registry) {
+        this.cfg = cfg;
+        this.registry = registry;
+        this.streams = new KafkaStreams(StreamProcessorTopology.build(cfg, registry,
+                new ManifestModelCatalog(cfg.knownModels()), new StreamProcessorMetrics(meters)),
+                cfg.streamsProperties());
+    }
+
+    public static void main(String[] args) throws Exception {
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(settings(args.length > 0 ? Path.of(args[0]) : null,
+                System.getenv()));
+        StreamProcessorApp app = new StreamProcessorApp(cfg, new RestSchemaRegistryClient(cfg.schemaRegistryUrl()));
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "stream-processor-shutdown"));
+        app.start();
+        app.stopped.await();
+        if (app.streams.state() == KafkaStreams.State.ERROR) {
+            System.exit(1);
+        }
+    }
+
+    /** The settings from {@code file} (if not null), overridden by {@code STREAM_PROCESSOR_*} variables of {@code env}. */
+    static Map<String, String> settings(Path file, Map<String, String> env) {
+        Map<String, String> settings = new HashMap<>();
+        if (file != null) {
+            Properties props = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                props.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read stream-processor settings from " + file.toAbsolutePath(), e);
+            }
+            props.stringPropertyNames().forEach(key -> settings.put(key, props.getProperty(key)));
+        }
+        env.forEach((name, value) -> {
+            if (name.startsWith(ENV_PREFIX)) {
+                settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return settings;
+    }
+
+    /** Starts the stream threads and the HTTP endpoint. */
+    public void start() throws IOException {
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("stream thread failed; shutting the stream-processor down", error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("stream-processor state {} -> {}", before, now);
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        new KafkaStreamsMetrics(streams).bindTo(meters);
+        endpoint = StatusEndpoint.start(cfg.httpPort(), meters,
+                () -> streams.state().isRunningOrRebalancing(), () -> streams.state().name());
+        streams.start();
+        LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on port {}", cfg.applicationId(),
+                cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), endpoint.port());
+    }
+
+    /** The state of the stream threads. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The port of the HTTP endpoint, once started. */
+    public int httpPort() {
+        return endpoint.port();
+    }
+
+    /** Graceful shutdown: commits and closes the stream threads (bounded by {@code shutdown.timeout.ms}), then the rest. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // the shutdown hook and a caller may both close
+        }
+        if (!streams.close(cfg.shutdownTimeout())) {
+            LOG.warn("stream threads did not close within {}; the next start recovers from the changelogs",
+                    cfg.shutdownTimeout());
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
+        registry.close();
+        meters.close();
+        stopped.countDown();
+    }
+}

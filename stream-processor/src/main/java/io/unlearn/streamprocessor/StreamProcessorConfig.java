@@ -1,0 +1,376 @@
+package io.unlearn.streamprocessor;
+
+import io.unlearn.schemas.Topics;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The stream-processor's configuration: every key with its type, default, validator and documentation.
+ *
+ * <p>Defaults run the service on one machine (broker on {@code localhost:9092}, registry on {@code localhost:8081},
+ * replication factor 1, state under the temp dir). Values are converted once, here: callers get {@link Duration}s,
+ * {@link Path}s and sets. Build it with {@link #from(Map)}, which checks every key and every cross-key rule
+ * and reports all problems in one exception.
+ *
+ * <p>Kafka client settings pass through with a prefix: {@code streams.*} goes to {@link StreamsConfig} without the
+ * prefix, {@code consumer.*} and {@code producer.*} go to Streams' embedded clients unchanged.
+ * {@code processing.guarantee} is forced to {@code exactly_once_v2} and cannot be switched back.
+ */
+public final class StreamProcessorConfig extends AbstractConfig {
+
+    public static final String APPLICATION_ID_CONFIG = "application.id";
+    private static final String APPLICATION_ID_DOC = "Kafka Streams application id: consumer group, prefix of internal "
+            + "topics and of the state directory. Default unlearning-stream-processor.";
+
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers, host:port[,host:port]. Default localhost:9092.";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Base URL of the Confluent-compatible schema registry API. "
+            + "Default http://localhost:8081/apis/ccompat/v7 (Apicurio's Confluent-compatible API).";
+
+    public static final String STATE_DIR_CONFIG = "state.dir";
+    private static final String STATE_DIR_DOC = "Directory for local state stores. Default <java.io.tmpdir>/unlearning-stream-processor.";
+
+    public static final String STATE_STORE_TYPE_CONFIG = "state.store.type";
+    private static final String STATE_STORE_TYPE_DOC = "Where local stores live: rocksdb (on disk under state.dir) or "
+            + "in_memory (on the heap, fully restored from the changelogs on every start). Default rocksdb.";
+
+    public static final String REPLICATION_FACTOR_CONFIG = "replication.factor";
+    private static final String REPLICATION_FACTOR_DOC = "Replication factor of the internal (changelog, repartition) "
+            + "topics. Default 1, for a single broker; use 3 in production.";
+
+    public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
+    private static final String NUM_STREAM_THREADS_DOC = "Stream threads of this instance. Default 1.";
+
+    public static final String DELETION_REQUESTS_TOPIC_CONFIG = "deletion.requests.topic";
+    private static final String DELETION_REQUESTS_TOPIC_DOC = "Topic the deletion requests are read from. Default "
+            + Topics.DELETION_REQUESTS.name() + ".";
+
+    public static final String TRAINING_MANIFEST_TOPIC_CONFIG = "training.manifest.topic";
+    private static final String TRAINING_MANIFEST_TOPIC_DOC = "Compacted topic of manifest entries (subject -> models "
+            + "and samples), read as a global store. Default " + Topics.TRAINING_MANIFEST.name() + ".";
+
+    public static final String BATCHES_TOPIC_CONFIG = "batches.topic";
+    private static final String BATCHES_TOPIC_DOC = "Topic the unlearning batches are written to, keyed by model id. "
+            + "Default " + Topics.BATCHES.name() + ".";
+
+    public static final String REQUEST_STATUS_TOPIC_CONFIG = "request.status.topic";
+    private static final String REQUEST_STATUS_TOPIC_DOC = "Topic the request statuses are written to, keyed by request "
+            + "id. Default " + Topics.REQUEST_STATUS.name() + ".";
+
+    public static final String DEAD_LETTER_TOPIC_CONFIG = "dead.letter.topic";
+    private static final String DEAD_LETTER_TOPIC_DOC = "Topic that receives the untouched bytes of undecodable deletion "
+            + "requests with __unlearn.errors.* headers. Default " + Topics.DEAD_LETTER + ".";
+
+    public static final String BATCH_MAX_REQUESTS_CONFIG = "batch.max.requests";
+    private static final String BATCH_MAX_REQUESTS_DOC = "A model's batch closes when it holds this many requests "
+            + "(trigger MAX_REQUESTS). Default 100.";
+
+    public static final String BATCH_MAX_SAMPLES_CONFIG = "batch.max.samples";
+    private static final String BATCH_MAX_SAMPLES_DOC = "A model's batch closes when its requests name this many sample "
+            + "ids, counted with repeats, so a batch may close early but never late (trigger MAX_SAMPLES). Default 10000.";
+
+    public static final String BATCH_MAX_WAIT_MS_CONFIG = "batch.max.wait.ms";
+    private static final String BATCH_MAX_WAIT_MS_DOC = "A model's batch closes when its oldest request has waited this "
+            + "long, in wall-clock milliseconds (trigger MAX_WAIT). Default 10000.";
+
+    public static final String BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG = "batch.wait.check.interval.ms";
+    private static final String BATCH_WAIT_CHECK_INTERVAL_MS_DOC = "How often, in wall-clock milliseconds, pending "
+            + "batches are checked against batch.max.wait.ms; a batch closes at most this late. Must not exceed "
+            + "batch.max.wait.ms. Default 200.";
+
+    public static final String DEDUP_RETENTION_MS_CONFIG = "dedup.retention.ms";
+    private static final String DEDUP_RETENTION_MS_DOC = "How long, in milliseconds, a request id is remembered for "
+            + "de-duplication; a copy arriving later is treated as a new request. Default 604800000 (7 days).";
+
+    public static final String DEDUP_PURGE_INTERVAL_MS_CONFIG = "dedup.purge.interval.ms";
+    private static final String DEDUP_PURGE_INTERVAL_MS_DOC = "How often, in wall-clock milliseconds, request ids older "
+            + "than dedup.retention.ms are deleted from the de-duplication store. Default 600000 (10 minutes).";
+
+    public static final String REQUEST_MAX_IDS_CONFIG = "request.max.ids";
+    private static final String REQUEST_MAX_IDS_DOC = "Most sample ids, pairs or model ids one request may name; more is "
+            + "REJECTED. Default 100000.";
+
+    public static final String REQUEST_MAX_ID_BYTES_CONFIG = "request.max.id.bytes";
+    private static final String REQUEST_MAX_ID_BYTES_DOC = "Longest id (request, subject, sample, model), in UTF-8 "
+            + "bytes; longer is REJECTED. Default 256.";
+
+    public static final String KNOWN_MODELS_CONFIG = "known.models";
+    private static final String KNOWN_MODELS_DOC = "Model ids accepted in addition to those seen in the training "
+            + "manifest, comma-separated. Default empty.";
+
+    public static final String HTTP_PORT_CONFIG = "http.port";
+    private static final String HTTP_PORT_DOC = "Port of the HTTP endpoint serving /health and /metrics (Prometheus "
+            + "text format) on all interfaces; 0 picks a free port. Default 8090.";
+
+    public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
+    private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long, in milliseconds, a graceful shutdown waits for "
+            + "the stream threads to commit and close. Default 30000.";
+
+    /** Prefix of settings handed to {@link StreamsConfig} with the prefix removed. */
+    public static final String STREAMS_PREFIX = "streams.";
+    /** Prefixes of settings handed to Streams' embedded clients unchanged (Streams strips them itself). */
+    public static final List<String> CLIENT_PREFIXES = List.of(StreamsConfig.CONSUMER_PREFIX,
+            StreamsConfig.PRODUCER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX, StreamsConfig.RESTORE_CONSUMER_PREFIX,
+            StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(APPLICATION_ID_CONFIG, Type.STRING, "unlearning-stream-processor", topicName(),
+                    Importance.HIGH, APPLICATION_ID_DOC)
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", (name, value) -> {
+                        if (value instanceof List<?> list && list.isEmpty()) {
+                            throw new ConfigException(name, value, "name at least one broker host:port");
+                        }
+                    },
+                    Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", httpUrl(),
+                    Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(STATE_DIR_CONFIG, Type.STRING,
+                    Path.of(System.getProperty("java.io.tmpdir"), "unlearning-stream-processor").toString(),
+                    new ConfigDef.NonEmptyString(), Importance.MEDIUM, STATE_DIR_DOC)
+            .define(STATE_STORE_TYPE_CONFIG, Type.STRING, StateStoreType.ROCKSDB.value(),
+                    ConfigDef.ValidString.in(StateStoreType.ROCKSDB.value(), StateStoreType.IN_MEMORY.value()),
+                    Importance.LOW, STATE_STORE_TYPE_DOC)
+            .define(REPLICATION_FACTOR_CONFIG, Type.SHORT, (short) 1, Range.atLeast(1),
+                    Importance.MEDIUM, REPLICATION_FACTOR_DOC)
+            .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, NUM_STREAM_THREADS_DOC)
+            .define(DELETION_REQUESTS_TOPIC_CONFIG, Type.STRING, Topics.DELETION_REQUESTS.name(), topicName(),
+                    Importance.MEDIUM, DELETION_REQUESTS_TOPIC_DOC)
+            .define(TRAINING_MANIFEST_TOPIC_CONFIG, Type.STRING, Topics.TRAINING_MANIFEST.name(), topicName(),
+                    Importance.MEDIUM, TRAINING_MANIFEST_TOPIC_DOC)
+            .define(BATCHES_TOPIC_CONFIG, Type.STRING, Topics.BATCHES.name(), topicName(),
+                    Importance.MEDIUM, BATCHES_TOPIC_DOC)
+            .define(REQUEST_STATUS_TOPIC_CONFIG, Type.STRING, Topics.REQUEST_STATUS.name(), topicName(),
+                    Importance.MEDIUM, REQUEST_STATUS_TOPIC_DOC)
+            .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, Topics.DEAD_LETTER, topicName(),
+                    Importance.MEDIUM, DEAD_LETTER_TOPIC_DOC)
+            .define(BATCH_MAX_REQUESTS_CONFIG, Type.INT, 100, Range.atLeast(1), Importance.HIGH, BATCH_MAX_REQUESTS_DOC)
+            .define(BATCH_MAX_SAMPLES_CONFIG, Type.INT, 10_000, Range.atLeast(1), Importance.HIGH, BATCH_MAX_SAMPLES_DOC)
+            .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.HIGH, BATCH_MAX_WAIT_MS_DOC)
+            .define(BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1),
+                    Importance.LOW, BATCH_WAIT_CHECK_INTERVAL_MS_DOC)
+            .define(DEDUP_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1),
+                    Importance.MEDIUM, DEDUP_RETENTION_MS_DOC)
+            .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(1),
+                    Importance.LOW, DEDUP_PURGE_INTERVAL_MS_DOC)
+            .define(REQUEST_MAX_IDS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_IDS_DOC)
+            .define(REQUEST_MAX_ID_BYTES_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_ID_BYTES_DOC)
+            .define(KNOWN_MODELS_CONFIG, Type.LIST, "", Importance.MEDIUM, KNOWN_MODELS_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, 8090, Range.between(0, 65_535), Importance.LOW, HTTP_PORT_DOC)
+            .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
+
+    private StreamProcessorConfig(Map<?, ?> props) {
+        super(CONFIG, props, false);
+    }
+
+    /**
+     * Checks every key, the cross-key rules and the forced settings, then builds the config.
+     *
+     * @throws ConfigException listing every problem found, each with its key, the bad value and the rule broken
+     */
+    public static StreamProcessorConfig from(Map<?, ?> props) {
+        Map<String, String> asStrings = new HashMap<>();
+        props.forEach((k, v) -> asStrings.put(String.valueOf(k), asString(v)));
+        List<String> problems = new ArrayList<>();
+        for (ConfigValue value : CONFIG.validate(asStrings)) {
+            // a value that does not parse also fails its validator as null: the first message is the useful one
+            value.errorMessages().stream().findFirst().ifPresent(problems::add);
+        }
+        problems.addAll(forcedSettingProblems(asStrings));
+        if (problems.isEmpty()) {
+            StreamProcessorConfig cfg = new StreamProcessorConfig(asStrings);
+            problems.addAll(cfg.crossKeyProblems());
+            if (problems.isEmpty()) {
+                return cfg;
+            }
+        }
+        throw new ConfigException("stream-processor configuration has " + problems.size() + " problem(s):\n  - "
+                + String.join("\n  - ", problems));
+    }
+
+    private static String asString(Object value) {
+        if (value instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private List<String> crossKeyProblems() {
+        List<String> problems = new ArrayList<>();
+        if (batchWaitCheckInterval().compareTo(batchMaxWait()) > 0) {
+            problems.add(String.format("Invalid value %d for configuration %s: must not exceed %s=%d, or batches "
+                            + "would close up to %d ms after their max wait", batchWaitCheckInterval().toMillis(),
+                    BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, BATCH_MAX_WAIT_MS_CONFIG, batchMaxWait().toMillis(),
+                    batchWaitCheckInterval().toMillis()));
+        }
+        return problems;
+    }
+
+    private static List<String> forcedSettingProblems(Map<String, String> props) {
+        List<String> problems = new ArrayList<>();
+        String guarantee = props.get(STREAMS_PREFIX + StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (guarantee != null && !StreamsConfig.EXACTLY_ONCE_V2.equals(guarantee)) {
+            problems.add("Invalid value " + guarantee + " for configuration " + STREAMS_PREFIX
+                    + StreamsConfig.PROCESSING_GUARANTEE_CONFIG + ": the stream-processor always runs exactly_once_v2, "
+                    + "because at-least-once would let a crash put one request into two batches; remove the setting");
+        }
+        for (String prefix : List.of(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)) {
+            String isolation = props.get(prefix + "isolation.level");
+            if (isolation != null && !"read_committed".equals(isolation)) {
+                problems.add("Invalid value " + isolation + " for configuration " + prefix + "isolation.level: "
+                        + "exactly-once needs read_committed, or aborted batches would be read; remove the setting");
+            }
+        }
+        return problems;
+    }
+
+    /** The settings for {@code new KafkaStreams(topology, props)}: forced ones, ours, then the pass-through ones. */
+    public Properties streamsProperties() {
+        Properties props = new Properties();
+        originalsStrings().forEach((key, value) -> {
+            if (key.startsWith(STREAMS_PREFIX)) {
+                props.put(key.substring(STREAMS_PREFIX.length()), value);
+            } else if (CLIENT_PREFIXES.stream().anyMatch(key::startsWith)) {
+                props.put(key, value);
+            }
+        });
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(REPLICATION_FACTOR_CONFIG));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+
+    public String applicationId() {
+        return getString(APPLICATION_ID_CONFIG);
+    }
+
+    public String schemaRegistryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    public Path stateDir() {
+        return Path.of(getString(STATE_DIR_CONFIG));
+    }
+
+    public StateStoreType stateStoreType() {
+        return StateStoreType.parse(getString(STATE_STORE_TYPE_CONFIG));
+    }
+
+    public String deletionRequestsTopic() {
+        return getString(DELETION_REQUESTS_TOPIC_CONFIG);
+    }
+
+    public String trainingManifestTopic() {
+        return getString(TRAINING_MANIFEST_TOPIC_CONFIG);
+    }
+
+    public String batchesTopic() {
+        return getString(BATCHES_TOPIC_CONFIG);
+    }
+
+    public String requestStatusTopic() {
+        return getString(REQUEST_STATUS_TOPIC_CONFIG);
+    }
+
+    public String deadLetterTopic() {
+        return getString(DEAD_LETTER_TOPIC_CONFIG);
+    }
+
+    public int batchMaxRequests() {
+        return getInt(BATCH_MAX_REQUESTS_CONFIG);
+    }
+
+    public int batchMaxSamples() {
+        return getInt(BATCH_MAX_SAMPLES_CONFIG);
+    }
+
+    public Duration batchMaxWait() {
+        return Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS_CONFIG));
+    }
+
+    public Duration batchWaitCheckInterval() {
+        return Duration.ofMillis(getLong(BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG));
+    }
+
+    public Duration dedupRetention() {
+        return Duration.ofMillis(getLong(DEDUP_RETENTION_MS_CONFIG));
+    }
+
+    public Duration dedupPurgeInterval() {
+        return Duration.ofMillis(getLong(DEDUP_PURGE_INTERVAL_MS_CONFIG));
+    }
+
+    public int requestMaxIds() {
+        return getInt(REQUEST_MAX_IDS_CONFIG);
+    }
+
+    public int requestMaxIdBytes() {
+        return getInt(REQUEST_MAX_ID_BYTES_CONFIG);
+    }
+
+    public Set<String> knownModels() {
+        Set<String> models = new HashSet<>(getList(KNOWN_MODELS_CONFIG));
+        models.remove("");
+        return Set.copyOf(models);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public Duration shutdownTimeout() {
+        return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS_CONFIG));
+    }
+
+    /** The configuration reference as a Markdown table, generated from the definition (for docs/config.md). */
+    public static String configDocs() {
+        StringBuilder out = new StringBuilder("| key | type | default | valid values | importance | description |\n"
+                + "| --- | --- | --- | --- | --- | --- |\n");
+        for (ConfigDef.ConfigKey key : new java.util.TreeMap<>(CONFIG.configKeys()).values()) {
+            out.append(String.format("| `%s` | %s | %s | %s | %s | %s |%n", key.name, key.type.toString().toLowerCase(),
+                    key.hasDefault() ? "`" + ConfigDef.convertToString(key.defaultValue, key.type) + "`" : "",
+                    key.validator == null ? "" : key.validator, key.importance.toString().toLowerCase(),
+                    key.documentation));
+        }
+        return out.toString();
+    }
+
+    private static ConfigDef.Validator topicName() {
+        return (name, value) -> {
+            if (value == null || !TOPIC_NAME.matcher(value.toString()).matches()) {
+                throw new ConfigException(name, value, "must be 1-249 characters of [a-zA-Z0-9._-]");
+            }
+        };
+    }
+
+    private static ConfigDef.Validator httpUrl() {
+        return (name, value) -> {
+            if (value == null || !(value.toString().startsWith("http://") || value.toString().startsWith("https://"))) {
+                throw new ConfigException(name, value, "must be an http:// or https:// URL");
+            }
+        };
+    }
+}

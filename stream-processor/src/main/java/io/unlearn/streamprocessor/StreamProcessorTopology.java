@@ -1,0 +1,156 @@
+package io.unlearn.streamprocessor;
+
+import io.unlearn.schemas.SchemaRegistryClient;
+import io.unlearn.schemas.Topics;
+import io.unlearn.schemas.serde.AvroSerde;
+import io.unlearn.schemas.v1.BatchedRequest;
+import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.UnlearningBatch;
+import io.unlearn.streamprocessor.catalog.ModelCatalog;
+import io.unlearn.streamprocessor.domain.BatchLimits;
+import io.unlearn.streamprocessor.domain.RequestValidator;
+import io.unlearn.streamprocessor.internals.AdmitProcessor;
+import io.unlearn.streamprocessor.internals.BatchProcessor;
+import io.unlearn.streamprocessor.internals.BatchStateSerde;
+import io.unlearn.streamprocessor.internals.DecodeProcessor;
+import io.unlearn.streamprocessor.internals.DedupEntry;
+import io.unlearn.streamprocessor.internals.ManifestIndexer;
+import io.unlearn.streamprocessor.internals.Routed;
+import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stream-processor's topology, a pure function of its configuration: no I/O, no {@code KafkaStreams}.
+ *
+ * <pre>
+ * deletion-requests (bytes) -> decode --undecodable--> dead-letter (untouched bytes + __unlearn.errors.* headers)
+ *                                  \--> admit [request-ids-store, training-manifest-store]
+ *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
+ *                                          \--one per model, keyed by model id--> repartition "pending-requests"
+ *                                                 -> batch [pending-requests-store, batch-states-store]
+ *                                                      |--> batches
+ *                                                      \--BATCHED per request--> request-status
+ * training-manifest -> global store training-manifest-store (+ model catalog)
+ * </pre>
+ *
+ * Node and store names are constants here because they are part of the contract: changelog topics are named
+ * {@code <application.id>-<store>-changelog} and the repartition topic {@code <application.id>-pending-requests-repartition}.
+ */
+public final class StreamProcessorTopology {
+
+    public static final String DELETION_REQUESTS_SOURCE = "deletion-requests-source";
+    public static final String DECODE_PROCESSOR = "decode-deletion-requests";
+    public static final String ADMIT_PROCESSOR = "admit-deletion-requests";
+    public static final String BATCH_PROCESSOR = "batch-per-model";
+    public static final String TRAINING_MANIFEST_SOURCE = "training-manifest-source";
+    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String BATCHES_SINK = "batches-sink";
+    public static final String ADMIT_STATUS_SINK = "admit-request-status-sink";
+    public static final String BATCH_STATUS_SINK = "batch-request-status-sink";
+    /** The repartition by model id; its topic is {@code <application.id>-pending-requests-repartition}. */
+    public static final String PENDING_REPARTITION = "pending-requests";
+
+    /** Global store: subject id to its manifest entry. */
+    public static final String TRAINING_MANIFEST_STORE = "training-manifest-store";
+    /** Request ids already accepted, with where and when first seen. */
+    public static final String REQUEST_IDS_STORE = "request-ids-store";
+    /** Pending requests per model, one entry per request. */
+    public static final String PENDING_REQUESTS_STORE = "pending-requests-store";
+    /** Per model: last batch sequence and the pending batch's size and age. */
+    public static final String BATCH_STATES_STORE = "batch-states-store";
+
+    private StreamProcessorTopology() {
+    }
+
+    /**
+     * Builds the topology.
+     *
+     * @param registry the schema registry the Avro serdes use
+     * @param catalog the models that exist, for the "unknown model" rule; fed by the manifest as it is read
+     * @param metrics where processors count statuses, batches and dead letters
+     */
+    public static Topology build(StreamProcessorConfig cfg, SchemaRegistryClient registry, ModelCatalog catalog,
+                                 StreamProcessorMetrics metrics) {
+        Serde<DeletionRequest> requestSerde = new AvroSerde<>(Topics.DELETION_REQUESTS.valueType(), registry);
+        Serde<ManifestEntry> manifestSerde = new AvroSerde<>(Topics.TRAINING_MANIFEST.valueType(), registry);
+        Serde<BatchedRequest> pendingSerde = new AvroSerde<>(BatchedRequest.class, registry);
+        Serde<UnlearningBatch> batchSerde = new AvroSerde<>(Topics.BATCHES.valueType(), registry);
+        Serde<RequestStatus> statusSerde = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
+
+        StateStoreType stores = cfg.stateStoreType();
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(stores.keyValueStore(TRAINING_MANIFEST_STORE),
+                        Serdes.String(), manifestSerde).withLoggingDisabled(),
+                cfg.trainingManifestTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(TRAINING_MANIFEST_SOURCE),
+                () -> new ManifestIndexer(TRAINING_MANIFEST_STORE, manifestSerde.deserializer(), catalog, metrics));
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(REQUEST_IDS_STORE),
+                Serdes.String(), DedupEntry.serde()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(PENDING_REQUESTS_STORE),
+                Serdes.String(), pendingSerde).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(BATCH_STATES_STORE),
+                Serdes.String(), BatchStateSerde.serde()).withCachingEnabled());
+
+        KStream<String, Routed> decoded = builder
+                .stream(cfg.deletionRequestsTopic(),
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DELETION_REQUESTS_SOURCE))
+                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics), Named.as(DECODE_PROCESSOR));
+
+        only(decoded, Routed.DeadLetter.class, "undecodable-deletion-requests")
+                .map((key, dead) -> KeyValue.pair(dead.key(), dead.value()), Named.as("original-key-and-value"))
+                .to(cfg.deadLetterTopic(),
+                        Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
+
+        RequestValidator validator = new RequestValidator(cfg.requestMaxIds(), cfg.requestMaxIdBytes(), catalog);
+        KStream<String, Routed> admitted = only(decoded, Routed.Decoded.class, "decoded-deletion-requests")
+                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
+                                cfg.dedupRetention(), cfg.dedupPurgeInterval()),
+                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE);
+        writeStatuses(admitted, cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
+
+        BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait());
+        KStream<String, Routed> batched = only(admitted, Routed.Pending.class, "pending-requests")
+                .mapValues(Routed.Pending::request, Named.as("pending-request"))
+                .repartition(Repartitioned.with(Serdes.String(), pendingSerde).withName(PENDING_REPARTITION))
+                .process(() -> new BatchProcessor(limits, cfg.batchWaitCheckInterval(), PENDING_REQUESTS_STORE,
+                                BATCH_STATES_STORE, metrics),
+                        Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE);
+        only(batched, Routed.Batch.class, "closed-batches")
+                .mapValues(Routed.Batch::batch, Named.as("batch"))
+                .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchSerde).withName(BATCHES_SINK));
+        writeStatuses(batched, cfg, statusSerde, metrics, BATCH_STATUS_SINK);
+
+        return builder.build();
+    }
+
+    /**
+     * Writes a stream's statuses. Each sub-topology gets its own sink: merging the two streams would fuse the
+     * sub-topologies before and after the repartition into one.
+     */
+    private static void writeStatuses(KStream<String, Routed> stream, StreamProcessorConfig cfg,
+                                      Serde<RequestStatus> serde, StreamProcessorMetrics metrics, String sinkName) {
+        only(stream, Routed.Status.class, sinkName + "-statuses")
+                .mapValues(Routed.Status::status, Named.as(sinkName + "-status"))
+                .peek((requestId, status) -> metrics.status(status.getState()), Named.as(sinkName + "-count"))
+                .to(cfg.requestStatusTopic(), Produced.with(Serdes.String(), serde).withName(sinkName));
+    }
+
+    /** The records of one kind, named {@code name}. */
+    private static <T extends Routed> KStream<String, T> only(KStream<String, Routed> stream, Class<T> kind, String name) {
+        return stream.filter((key, value) -> kind.isInstance(value), Named.as(name + "-filter"))
+                .mapValues(kind::cast, Named.as(name));
+    }
+}

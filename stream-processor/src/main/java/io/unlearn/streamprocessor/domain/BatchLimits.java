@@ -1,0 +1,13 @@
+package io.unlearn.streamprocessor.domain;
+
+import java.time.Duration;
+
+/**
+ * When a model's pending batch closes.
+ *
+ * @param maxRequests close at this many requests (config {@code batch.max.requests})
+ * @param maxSamples close at this many sample ids, counted with repeats (config {@code batch.max.samples})
+ * @param maxWait close when the oldest request has waited this long, wall clock (config {@code batch.max.wait.ms})
+ */
+public record BatchLimits(int maxRequests, long maxSamples, Duration maxWait) {
+}

@@ -1,0 +1,63 @@
+package io.unlearn.streamprocessor.domain;
+
+import io.unlearn.schemas.v1.BatchedRequest;
+import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelSamples;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Resolves an accepted deletion request to the models it touches: one {@link BatchedRequest} per model.
+ *
+ * <p>Explicit {@code modelIds} win. Otherwise a SUBJECT request fans out to every model its manifest entry lists,
+ * carrying the sample ids that model trained on. A SUBJECT request with explicit models takes each model's sample
+ * ids from the manifest when the manifest has them, and none otherwise (the worker then resolves the subject).
+ */
+public final class ModelResolver {
+
+    private ModelResolver() {
+    }
+
+    /**
+     * @param manifest the request subject's manifest entry, or null if there is none
+     * @return model id to the request as that model will see it, in a stable order; empty if no model is affected
+     */
+    public static Map<String, BatchedRequest> resolve(DeletionRequest request, ManifestEntry manifest) {
+        Map<String, List<String>> manifestSamples = new LinkedHashMap<>();
+        if (manifest != null) {
+            for (ModelSamples model : manifest.getModels()) {
+                manifestSamples.computeIfAbsent(model.getModelId(), m -> new ArrayList<>()).addAll(model.getSampleIds());
+            }
+        }
+        Map<String, BatchedRequest> byModel = new LinkedHashMap<>();
+        if (!request.getModelIds().isEmpty()) {
+            for (String modelId : new LinkedHashSet<>(request.getModelIds())) {
+                byModel.put(modelId, forModel(request, manifestSamples.getOrDefault(modelId, List.of())));
+            }
+        } else {
+            manifestSamples.forEach((modelId, samples) -> byModel.put(modelId, forModel(request, samples)));
+        }
+        return byModel;
+    }
+
+    private static BatchedRequest forModel(DeletionRequest request, List<String> manifestSamples) {
+        List<String> samples = new ArrayList<>(new LinkedHashSet<>(request.getSampleIds()));
+        if (samples.isEmpty()) {
+            samples = new ArrayList<>(new LinkedHashSet<>(manifestSamples));
+        }
+        return BatchedRequest.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setScope(request.getScope())
+                .setSubjectId(request.getSubjectId())
+                .setSampleIds(samples)
+                .setClassLabel(request.getClassLabel())
+                .setPairs(request.getPairs())
+                .setDeadline(request.getDeadline())
+                .build();
+    }
+}

@@ -1,0 +1,107 @@
+package io.unlearn.streamprocessor;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StreamProcessorConfigTest {
+
+    @Test
+    void shouldDefaultToSettingsThatRunOnOneMachine() {
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of());
+
+        Properties streams = cfg.streamsProperties();
+        assertEquals("localhost:9092", streams.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        assertEquals(1, streams.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+        assertEquals(StreamsConfig.EXACTLY_ONCE_V2, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        assertEquals("unlearning.deletion-requests", cfg.deletionRequestsTopic());
+        assertEquals("unlearning.dead-letter", cfg.deadLetterTopic());
+        assertEquals(Duration.ofDays(7), cfg.dedupRetention());
+        assertEquals(100_000, cfg.requestMaxIds());
+        assertEquals(256, cfg.requestMaxIdBytes());
+        assertTrue(cfg.stateDir().startsWith(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void shouldReportEveryInvalidSettingAtOnceWithKeyValueAndRule() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                StreamProcessorConfig.BATCH_MAX_REQUESTS_CONFIG, "0",
+                StreamProcessorConfig.HTTP_PORT_CONFIG, "70000",
+                StreamProcessorConfig.BATCHES_TOPIC_CONFIG, "bad topic",
+                StreamProcessorConfig.DEDUP_RETENTION_MS_CONFIG, "a week")));
+
+        String message = error.getMessage();
+        assertTrue(message.contains("4 problem(s)"), message);
+        assertTrue(message.contains("Invalid value 0 for configuration batch.max.requests: Value must be at least 1"), message);
+        assertTrue(message.contains("70000") && message.contains("http.port"), message);
+        assertTrue(message.contains("bad topic") && message.contains("[a-zA-Z0-9._-]"), message);
+        assertTrue(message.contains("a week") && message.contains("dedup.retention.ms"), message);
+    }
+
+    @Test
+    void shouldRefuseToSwitchExactlyOnceOffAndSayWhy() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                "streams.processing.guarantee", "at_least_once",
+                "consumer.isolation.level", "read_uncommitted")));
+
+        assertTrue(error.getMessage().contains("always runs exactly_once_v2"), error.getMessage());
+        assertTrue(error.getMessage().contains("needs read_committed"), error.getMessage());
+    }
+
+    @Test
+    void shouldRejectWaitCheckIntervalLongerThanMaxWait() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, "1000",
+                StreamProcessorConfig.BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, "2000")));
+
+        assertTrue(error.getMessage().contains("batch.wait.check.interval.ms: must not exceed batch.max.wait.ms=1000"),
+                error.getMessage());
+    }
+
+    @Test
+    void shouldPassPrefixedClientSettingsThroughAndConvertValuesOnce() {
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of(
+                "streams.commit.interval.ms", "50",
+                "producer.linger.ms", "5",
+                StreamProcessorConfig.KNOWN_MODELS_CONFIG, "m1, m2",
+                StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, "2500"));
+
+        Properties streams = cfg.streamsProperties();
+        assertEquals("50", streams.get("commit.interval.ms"));
+        assertEquals("5", streams.get("producer.linger.ms"));
+        assertEquals(Set.of("m1", "m2"), cfg.knownModels());
+        assertEquals(Duration.ofMillis(2500), cfg.batchMaxWait());
+    }
+
+    @Test
+    void shouldReadSettingsFromFileThenFromEnvironment(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("sp.properties");
+        Files.writeString(file, "batch.max.requests=7\nbatch.max.samples=70\n");
+
+        Map<String, String> settings = StreamProcessorApp.settings(file,
+                Map.of("STREAM_PROCESSOR_BATCH_MAX_SAMPLES", "80", "PATH", "/bin"));
+
+        assertEquals(Map.of("batch.max.requests", "7", "batch.max.samples", "80"), settings);
+    }
+
+    @Test
+    void shouldDocumentEveryKeyInTheGeneratedTable() {
+        String docs = StreamProcessorConfig.configDocs();
+
+        assertTrue(docs.contains("| `batch.max.wait.ms` | long | `10000` |"), docs);
+        assertTrue(docs.contains("dedup.retention.ms"), docs);
+    }
+}

@@ -1,0 +1,276 @@
+package io.unlearn.streamprocessor.bench;
+
+import io.unlearn.localstack.SharedStack;
+import io.unlearn.schemas.SchemaRegistryClient;
+import io.unlearn.schemas.Topics;
+import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.schemas.serde.AvroSerde;
+import io.unlearn.schemas.v1.BatchTrigger;
+import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.DeletionScope;
+import io.unlearn.schemas.v1.UnlearningBatch;
+import io.unlearn.streamprocessor.StreamProcessorApp;
+import io.unlearn.streamprocessor.StreamProcessorConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Measures the stream-processor against a real broker and registry on this machine (local-stack's
+ * {@link SharedStack}) and writes the numbers as JSON.
+ *
+ * <ol>
+ *   <li>Raw rate: a plain producer (default settings) writes N pre-serialized deletion requests (SAMPLES, 1-3 ids,
+ *       20 models) to the input topic; rate = N / time to send and flush.</li>
+ *   <li>Processor rate: the stream-processor, exactly-once, reads those N requests; rate = N / time from RUNNING
+ *       until the N-th status is committed (counted by a read_committed consumer).</li>
+ *   <li>Flush latency of the {@code max.wait} trigger: with the processor idle, one request each for K fresh
+ *       models, 150 ms apart; latency = time the read_committed consumer sees the request's batch minus the time
+ *       the request was sent.</li>
+ * </ol>
+ * Arguments (all optional): {@code requests=200000 partitions=4 threads=2 maxWaitMs=2000 latencySamples=60
+ * out=target/bench-stream-processor.json}, plus any {@code key=value} stream-processor setting prefixed {@code sp.}.
+ */
+public final class StreamProcessorBenchmark {
+
+    private StreamProcessorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>(Map.of("requests", "200000", "partitions", "4", "threads", "2",
+                "maxWaitMs", "2000", "latencySamples", "60", "out", "target/bench-stream-processor.json"));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            opts.put(kv[0], kv[1]);
+        }
+        int n = Integer.parseInt(opts.get("requests"));
+        int partitions = Integer.parseInt(opts.get("partitions"));
+        long maxWaitMs = Long.parseLong(opts.get("maxWaitMs"));
+        int latencySamples = Integer.parseInt(opts.get("latencySamples"));
+
+        SharedStack stack = SharedStack.get();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Path stateDir = Files.createTempDirectory("sp-bench-");
+        Map<String, String> settings = new HashMap<>();
+        settings.put(StreamProcessorConfig.APPLICATION_ID_CONFIG, "sp-bench-" + run);
+        settings.put(StreamProcessorConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        settings.put(StreamProcessorConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
+        settings.put(StreamProcessorConfig.STATE_DIR_CONFIG, stateDir.toString());
+        settings.put(StreamProcessorConfig.NUM_STREAM_THREADS_CONFIG, opts.get("threads"));
+        settings.put(StreamProcessorConfig.DELETION_REQUESTS_TOPIC_CONFIG, "bench." + run + ".deletion-requests");
+        settings.put(StreamProcessorConfig.TRAINING_MANIFEST_TOPIC_CONFIG, "bench." + run + ".training-manifest");
+        settings.put(StreamProcessorConfig.BATCHES_TOPIC_CONFIG, "bench." + run + ".batches");
+        settings.put(StreamProcessorConfig.REQUEST_STATUS_TOPIC_CONFIG, "bench." + run + ".request-status");
+        settings.put(StreamProcessorConfig.DEAD_LETTER_TOPIC_CONFIG, "bench." + run + ".dead-letter");
+        settings.put(StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, Long.toString(maxWaitMs));
+        settings.put(StreamProcessorConfig.BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, "100");
+        settings.put(StreamProcessorConfig.HTTP_PORT_CONFIG, "0");
+        List<String> models = IntStream.range(0, 20).mapToObj(i -> String.format("bench-m%02d", i)).toList();
+        List<String> latencyModels = IntStream.range(0, latencySamples).mapToObj(i -> String.format("wait-m%03d", i)).toList();
+        List<String> known = new ArrayList<>(models);
+        known.addAll(latencyModels);
+        settings.put(StreamProcessorConfig.KNOWN_MODELS_CONFIG, String.join(",", known));
+        opts.forEach((key, value) -> {
+            if (key.startsWith("sp.")) {
+                settings.put(key.substring(3), value);
+            }
+        });
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(settings);
+        stack.createTopics(partitions, cfg.deletionRequestsTopic(), cfg.trainingManifestTopic(), cfg.batchesTopic(),
+                cfg.requestStatusTopic(), cfg.deadLetterTopic());
+
+        SchemaRegistryClient registry = new RestSchemaRegistryClient(stack.registryUrl());
+        AvroSerde<DeletionRequest> serde = AvroSerde.forTopic(Topics.DELETION_REQUESTS, registry);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int base = i * 3;
+            DeletionRequest request = request(String.format("bench-%08d", i), models.get(i % models.size()),
+                    IntStream.rangeClosed(0, i % 3).mapToObj(j -> "s" + (base + j)).toList());
+            records.add(new ProducerRecord<>(cfg.deletionRequestsTopic(), utf8(request.getRequestId()),
+                    serde.serialize(cfg.deletionRequestsTopic(), request)));
+        }
+
+        // 1. raw producer rate
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        long producerNanos;
+        try (KafkaProducer<byte[], byte[]> producer =
+                     new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.partitionsFor(cfg.deletionRequestsTopic()); // metadata fetch outside the timed part
+            long start = System.nanoTime();
+            records.forEach(producer::send);
+            producer.flush();
+            producerNanos = System.nanoTime() - start;
+        }
+        double producerRate = n / (producerNanos / 1e9);
+        System.out.printf(Locale.ROOT, "raw producer: %d requests in %.2f s = %.0f/s%n", n, producerNanos / 1e9, producerRate);
+
+        // 2. processor rate
+        double processorRate;
+        List<Long> latencies = new ArrayList<>();
+        try (StreamProcessorApp app = new StreamProcessorApp(cfg, new RestSchemaRegistryClient(cfg.schemaRegistryUrl()));
+             KafkaConsumer<byte[], byte[]> statuses = committedReader(stack.bootstrapServers(), cfg.requestStatusTopic());
+             KafkaConsumer<byte[], byte[]> batches = committedReader(stack.bootstrapServers(), cfg.batchesTopic())) {
+            app.start();
+            while (app.state() != KafkaStreams.State.RUNNING) {
+                Thread.sleep(10);
+            }
+            long start = System.nanoTime();
+            long seen = 0;
+            long deadline = start + Duration.ofMinutes(10).toNanos();
+            while (seen < n && System.nanoTime() < deadline) {
+                seen += statuses.poll(Duration.ofMillis(100)).count();
+            }
+            long processorNanos = System.nanoTime() - start;
+            if (seen < n) {
+                throw new IllegalStateException("only " + seen + " of " + n + " statuses after 10 minutes");
+            }
+            processorRate = n / (processorNanos / 1e9);
+            System.out.printf(Locale.ROOT, "processor: %d requests in %.2f s = %.0f/s (exactly_once_v2)%n",
+                    n, processorNanos / 1e9, processorRate);
+
+            printThreadRatios(app.httpPort());
+
+            // 3. max.wait flush latency: drain what is pending, then one request per fresh model
+            Thread.sleep(maxWaitMs + 500);
+            while (!batches.poll(Duration.ofMillis(500)).isEmpty()) {
+                // skip the batches of the throughput phase
+            }
+            Map<String, Long> sentAt = new HashMap<>();
+            try (KafkaProducer<byte[], byte[]> producer =
+                         new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < latencySamples; i++) {
+                    DeletionRequest request = request("wait-" + run + "-" + i, latencyModels.get(i), List.of("w" + i));
+                    sentAt.put(latencyModels.get(i), System.nanoTime());
+                    producer.send(new ProducerRecord<>(cfg.deletionRequestsTopic(), utf8(request.getRequestId()),
+                            serde.serialize(cfg.deletionRequestsTopic(), request))).get();
+                    collectLatencies(batches, sentAt, latencies, serdeFor(registry), cfg.batchesTopic(), Duration.ofMillis(150));
+                }
+            }
+            long latencyDeadline = System.nanoTime() + Duration.ofMillis(maxWaitMs * 3 + 5000).toNanos();
+            while (latencies.size() < latencySamples && System.nanoTime() < latencyDeadline) {
+                collectLatencies(batches, sentAt, latencies, serdeFor(registry), cfg.batchesTopic(), Duration.ofMillis(100));
+            }
+        }
+        Collections.sort(latencies);
+        long p50 = percentile(latencies, 0.50);
+        long p99 = percentile(latencies, 0.99);
+        double ratio = processorRate / producerRate;
+        boolean pass = ratio >= 0.35 && p99 <= maxWaitMs + 1000 && latencies.size() == latencySamples;
+        String json = String.format(Locale.ROOT, """
+                {
+                  "timestamp": "%s",
+                  "cores": %d,
+                  "requests": %d,
+                  "partitions": %d,
+                  "stream_threads": %s,
+                  "processing_guarantee": "exactly_once_v2",
+                  "producer_rate_per_s": %.0f,
+                  "processor_rate_per_s": %.0f,
+                  "ratio": %.3f,
+                  "max_wait_ms": %d,
+                  "flush_latency_ms": {"samples": %d, "p50": %d, "p99": %d, "max": %d},
+                  "targets": {"ratio_at_least": 0.35, "p99_at_most_ms": %d},
+                  "pass": %s
+                }
+                """, Instant.now(), Runtime.getRuntime().availableProcessors(), n, partitions, opts.get("threads"),
+                producerRate, processorRate, ratio, maxWaitMs, latencies.size(), p50, p99,
+                latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1), maxWaitMs + 1000, pass);
+        Path out = Path.of(opts.get("out"));
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, json);
+        System.out.print(json);
+        System.out.println("written to " + out.toAbsolutePath());
+        registry.close();
+        System.exit(pass ? 0 : 2);
+    }
+
+    /** Where the stream threads spent their time (Kafka Streams' thread-level ratios, from our /metrics endpoint). */
+    private static void printThreadRatios(int port) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        metrics.lines()
+                .filter(l -> l.startsWith("kafka_stream_thread_") && (l.contains("_ratio") || l.contains("latency_avg")
+                        || l.contains("blocked_time")))
+                .map(l -> l.replaceAll("\\{.*}", ""))
+                .forEach(l -> System.out.println("  " + l));
+    }
+
+    private static AvroSerde<UnlearningBatch> serdeFor(SchemaRegistryClient registry) {
+        return AvroSerde.forTopic(Topics.BATCHES, registry);
+    }
+
+    private static void collectLatencies(KafkaConsumer<byte[], byte[]> batches, Map<String, Long> sentAt,
+                                         List<Long> latencies, AvroSerde<UnlearningBatch> serde, String topic,
+                                         Duration pollFor) {
+        for (ConsumerRecord<byte[], byte[]> record : batches.poll(pollFor)) {
+            long now = System.nanoTime();
+            UnlearningBatch batch = serde.deserialize(topic, record.value());
+            Long sent = sentAt.remove(batch.getModelId().toString());
+            if (sent != null) {
+                if (batch.getTrigger() != BatchTrigger.MAX_WAIT) {
+                    throw new IllegalStateException("latency batch closed by " + batch.getTrigger() + ", not MAX_WAIT");
+                }
+                latencies.add((now - sent) / 1_000_000);
+            }
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static DeletionRequest request(String id, String modelId, List<String> sampleIds) {
+        return DeletionRequest.newBuilder().setRequestId(id).setScope(DeletionScope.SAMPLES)
+                .setModelIds(List.of(modelId)).setSampleIds(sampleIds).setReason("benchmark")
+                .setRequestedAt(Instant.now()).build();
+    }
+
+    private static long percentile(List<Long> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        int index = (int) Math.ceil(q * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

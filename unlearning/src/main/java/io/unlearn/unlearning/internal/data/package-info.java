@@ -1,0 +1,2 @@
+/** IDX loading, synthetic images, subjects and forget/retain/test splits (internal). */
+package io.unlearn.unlearning.internal.data;

@@ -1,0 +1,45 @@
+package io.unlearn.unlearning.internal.methods;
+
+import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.internal.model.ClassifierModel;
+import io.unlearn.unlearning.internal.model.DkvbModel;
+import io.unlearn.unlearning.spi.Method;
+import io.unlearn.unlearning.spi.ModelHandle;
+import io.unlearn.unlearning.spi.UnlearningResult;
+import java.util.function.Supplier;
+
+/** Checks that a handle is of the family a method supports. */
+final class Networks {
+
+    private Networks() {
+    }
+
+    static ClassifierModel classifier(ModelHandle handle, Method method) {
+        if (handle instanceof ClassifierModel c) {
+            return c;
+        }
+        throw new UnlearningException(method.value() + " unlearns classifier models, but the parent is a "
+                + handle.family().value() + " model; use dkvb for dkvb_classifier models");
+    }
+
+    /**
+     * Runs a method's body on a fresh child copy and closes the child if the body fails, so a failed method never
+     * leaks the child's native memory.
+     */
+    static UnlearningResult closeOnFailure(ModelHandle child, Supplier<UnlearningResult> body) {
+        try {
+            return body.get();
+        } catch (RuntimeException | Error e) {
+            child.close();
+            throw e;
+        }
+    }
+
+    static DkvbModel dkvb(ModelHandle handle) {
+        if (handle instanceof DkvbModel d) {
+            return d;
+        }
+        throw new UnlearningException("dkvb unlearns dkvb_classifier models, but the parent is a "
+                + handle.family().value() + " model; build one with Unlearning.trainDkvb");
+    }
+}

@@ -1,0 +1,44 @@
+package io.unlearn.unlearning.internal.methods;
+
+import io.unlearn.unlearning.internal.model.ClassifierModel;
+import io.unlearn.unlearning.internal.train.ClassifierTraining;
+import io.unlearn.unlearning.internal.train.CostMeter;
+import io.unlearn.unlearning.spi.Method;
+import io.unlearn.unlearning.spi.ModelHandle;
+import io.unlearn.unlearning.spi.TrainingRecipe;
+import io.unlearn.unlearning.spi.UnlearningData;
+import io.unlearn.unlearning.spi.UnlearningMethod;
+import io.unlearn.unlearning.spi.UnlearningResult;
+import java.util.Map;
+
+/**
+ * Exact unlearning, the reference: {@code θ_retrain = Train(D_r; recipe, seed of the parent)}. The parent's
+ * parameters are not used, only its seed.
+ */
+public final class Retrain implements UnlearningMethod {
+
+    private final TrainingRecipe recipe;
+
+    /**
+     * @param recipe the training recipe (default {@link TrainingRecipe#defaults()}); its seed is replaced by
+     *     the parent's
+     */
+    public Retrain(TrainingRecipe recipe) {
+        this.recipe = recipe;
+    }
+
+    @Override
+    public Method method() {
+        return Method.RETRAIN;
+    }
+
+    @Override
+    public UnlearningResult apply(ModelHandle parent, UnlearningData data) {
+        Networks.classifier(parent, method());
+        CostMeter cost = new CostMeter();
+        TrainingRecipe r = recipe.withSeed(parent.info().seed());
+        ClassifierModel child = ClassifierTraining.train(data.train(), data.retainPositions(), r, cost, "retrain");
+        return new UnlearningResult(child, method(), cost.cost(), Map.of("epochs", String.valueOf(r.epochs()),
+                "seed", String.valueOf(r.seed())));
+    }
+}

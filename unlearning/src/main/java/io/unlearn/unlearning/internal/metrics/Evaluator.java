@@ -1,0 +1,77 @@
+package io.unlearn.unlearning.internal.metrics;
+
+import io.unlearn.unlearning.internal.model.Network;
+import io.unlearn.unlearning.internal.train.Batches;
+import io.unlearn.unlearning.internal.train.Inference;
+import io.unlearn.unlearning.spi.Evaluation;
+import io.unlearn.unlearning.spi.EvaluationSettings;
+import io.unlearn.unlearning.spi.Metric;
+import io.unlearn.unlearning.spi.UnlearningData;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Computes the verifier's metrics of one model on one split: accuracy on D_f, D_r and D_t, the loss-based
+ * membership-inference attack (members D_f; non-members: the forgotten classes' test samples for a class-level
+ * request, D_t otherwise) and, when asked, a linear probe on the frozen embedding for the forgotten classes.
+ */
+public final class Evaluator {
+
+    private Evaluator() {
+    }
+
+    /**
+     * Evaluates a model.
+     *
+     * @param model the model
+     * @param data the split
+     * @param settings MIA sizes, folds, probe switch, seed
+     * @return the named metrics
+     */
+    public static Evaluation evaluate(Network model, UnlearningData data, EvaluationSettings settings) {
+        int[] forget = data.forgetPositions();
+        int[] retain = settings.retainSamples() > 0
+                ? Batches.sample(data.retainPositions(), settings.retainSamples(), new Random(settings.seed()))
+                : data.retainPositions();
+        int[] test = data.testPositions();
+        Inference.Predictions onForget = Inference.run(model, data.train(), forget, false, null);
+        double retainAccuracy = Inference.accuracy(model, data.train(), retain, null);
+        Inference.Predictions onTest = Inference.run(model, data.test(), test, false, null);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put(Metric.FORGET_ACCURACY.key(), onForget.accuracy(data.train(), forget));
+        values.put(Metric.RETAIN_ACCURACY.key(), retainAccuracy);
+        values.put(Metric.TEST_ACCURACY.key(), onTest.accuracy(data.test(), test));
+        float[] nonMemberLosses = data.classLevel()
+                ? Inference.run(model, data.test(), data.testForgetPositions(), false, null).loss()
+                : onTest.loss();
+        MembershipInference.Result mia = MembershipInference.attack(onForget.loss(), nonMemberLosses,
+                settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
+        values.put(Metric.MIA_ACCURACY.key(), mia.accuracy());
+        values.put(Metric.MIA_AUC.key(), mia.auc());
+        if (settings.probe() && data.classLevel()) {
+            values.put(Metric.PROBE_FORGET_ACCURACY.key(), probe(model, data, settings));
+        }
+        return new Evaluation(values);
+    }
+
+    private static double probe(Network model, UnlearningData data, EvaluationSettings settings) {
+        int[] all = new int[data.train().size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        int[] fit = Batches.sample(all, settings.probeTrainSamples(), new Random(settings.seed()));
+        int[] scored = data.testForgetPositions();
+        float[][] fitFeatures = Inference.run(model, data.train(), fit, true, null).embeddings();
+        float[][] scoredFeatures = Inference.run(model, data.test(), scored, true, null).embeddings();
+        int[] fitLabels = new int[fit.length];
+        for (int i = 0; i < fit.length; i++) {
+            fitLabels[i] = data.train().label(fit[i]);
+        }
+        int[] scoredLabels = new int[scored.length];
+        for (int i = 0; i < scored.length; i++) {
+            scoredLabels[i] = data.test().label(scored[i]);
+        }
+        return LinearProbe.accuracy(fitFeatures, fitLabels, scoredFeatures, scoredLabels);
+    }
+}

@@ -1,0 +1,35 @@
+package io.unlearn.unlearning.spi;
+
+/**
+ * Settings of contrastive unlearning (Lee et al. 2024; shared/METHODS.md section 1). SGD with momentum 0.9.
+ *
+ * @param omega retain mini-batches drawn per forget mini-batch; default 4
+ * @param tau similarity temperature; default 0.7
+ * @param lambdaUl weight of the unlearning loss; default 3
+ * @param lambdaCe weight of the retain cross-entropy; default 1
+ * @param learningRate SGD learning rate; default 1e-3
+ * @param classBatchSize forget batch size for class unlearning; default 64
+ * @param sampleBatchSize forget batch size for sample unlearning; default 128
+ * @param maxEpochs most passes over D_f before giving up on the stop rule; default 20
+ * @param checkEverySteps optimizer steps between two stop-rule checks; default 4 (= ω: once per forget batch)
+ * @param stopRuleSamples at most this many D_f and D_t samples are used to check the stop rule; default 512
+ * @param seed sampling seed; default 42
+ */
+public record ContrastiveSettings(int omega, float tau, float lambdaUl, float lambdaCe, float learningRate,
+        int classBatchSize, int sampleBatchSize, int maxEpochs, int checkEverySteps, int stopRuleSamples,
+        long seed) {
+
+    /** @return the defaults listed on the record */
+    public static ContrastiveSettings defaults() {
+        return new ContrastiveSettings(4, 0.7f, 3f, 1f, 1e-3f, 64, 128, 20, 4, 512, 42L);
+    }
+
+    /**
+     * @param lr the learning rate
+     * @return these settings with another learning rate
+     */
+    public ContrastiveSettings withLearningRate(float lr) {
+        return new ContrastiveSettings(omega, tau, lambdaUl, lambdaCe, lr, classBatchSize, sampleBatchSize,
+                maxEpochs, checkEverySteps, stopRuleSamples, seed);
+    }
+}

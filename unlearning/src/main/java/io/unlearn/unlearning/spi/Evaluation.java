@@ -1,0 +1,58 @@
+package io.unlearn.unlearning.spi;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Named metric values of one model on one split, e.g. {@code forget.accuracy = 0.03}. Accuracies and MIA
+ * values are fractions in [0, 1].
+ *
+ * @param values metric name to value, in insertion order
+ */
+public record Evaluation(Map<String, Double> values) {
+
+    /** Copies the values, keeping their order. */
+    public Evaluation {
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /**
+     * @param metric the metric
+     * @return its value, if computed
+     */
+    public OptionalDouble get(Metric metric) {
+        Double v = values.get(metric.key());
+        return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
+    }
+
+    /**
+     * @param metric the metric
+     * @return its value
+     * @throws IllegalStateException when it was not computed
+     */
+    public double require(Metric metric) {
+        return get(metric).orElseThrow(() -> new IllegalStateException(metric.key() + " was not computed; have "
+                + values.keySet()));
+    }
+
+    /**
+     * Adds {@code <metric>.gap = |this - reference|} for each of {@link Metric#GAP_METRICS} and their mean as
+     * {@code average.gap}.
+     *
+     * @param reference the retrained model's evaluation on the same split
+     * @return a new evaluation with the gaps added
+     */
+    public Evaluation withGapsTo(Evaluation reference) {
+        Map<String, Double> out = new LinkedHashMap<>(values);
+        double sum = 0;
+        for (Metric m : Metric.GAP_METRICS) {
+            double gap = Math.abs(require(m) - reference.require(m));
+            out.put(m.gapKey(), gap);
+            sum += gap;
+        }
+        out.put(Metric.AVERAGE_GAP.key(), sum / Metric.GAP_METRICS.size());
+        return new Evaluation(out);
+    }
+}

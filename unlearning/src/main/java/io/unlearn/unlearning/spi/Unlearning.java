@@ -1,0 +1,172 @@
+package io.unlearn.unlearning.spi;
+
+import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.internal.data.FashionMnist;
+import io.unlearn.unlearning.internal.methods.ContrastiveUnlearning;
+import io.unlearn.unlearning.internal.methods.DkvbUnlearning;
+import io.unlearn.unlearning.internal.methods.FineTune;
+import io.unlearn.unlearning.internal.methods.NegGradPlus;
+import io.unlearn.unlearning.internal.methods.Retrain;
+import io.unlearn.unlearning.internal.metrics.Evaluator;
+import io.unlearn.unlearning.internal.model.ClassifierModel;
+import io.unlearn.unlearning.internal.model.ModelFormat;
+import io.unlearn.unlearning.internal.model.Network;
+import io.unlearn.unlearning.internal.train.ClassifierTraining;
+import io.unlearn.unlearning.internal.train.CostMeter;
+import io.unlearn.unlearning.internal.train.DkvbTraining;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * The entry point services use: load data, train or load models, get a method, evaluate.
+ *
+ * <pre>{@code
+ * ImageSet train = Unlearning.fashionMnist(Unlearning.FASHION_MNIST_DIR, true);
+ * ImageSet test = Unlearning.fashionMnist(Unlearning.FASHION_MNIST_DIR, false);
+ * try (ModelHandle parent = Unlearning.loadModel(in)) {
+ *     UnlearningData data = UnlearningData.of(train, test, ForgetRequest.ofSubjects(Set.of("subject-42")));
+ *     UnlearningResult result = Unlearning.method(Method.parse("contrastive")).apply(parent, data);
+ *     try (ModelHandle child = result.model()) {
+ *         Evaluation e = Unlearning.evaluate(child, data, EvaluationSettings.defaults());
+ *     }
+ * }
+ * }</pre>
+ */
+public final class Unlearning {
+
+    /** Where Debian's {@code dataset-fashion-mnist} installs Fashion-MNIST. */
+    public static final Path FASHION_MNIST_DIR = FashionMnist.DEFAULT_DIR;
+
+    private Unlearning() {
+    }
+
+    /**
+     * Loads Fashion-MNIST from IDX files (gzipped or not).
+     *
+     * @param dir the directory, usually {@link #FASHION_MNIST_DIR}
+     * @param train true for the 60,000 training images, false for the 10,000 test images
+     * @return the images; sample ids are file indices
+     * @throws io.unlearn.unlearning.errors.DatasetMissingException naming the package when files are absent
+     */
+    public static ImageSet fashionMnist(Path dir, boolean train) {
+        return FashionMnist.load(dir, train);
+    }
+
+    /**
+     * Trains a classifier on all of D with the deterministic recipe.
+     *
+     * @param train D
+     * @param recipe the recipe
+     * @return the model, which the caller closes
+     */
+    public static ModelHandle trainClassifier(ImageSet train, TrainingRecipe recipe) {
+        int[] all = new int[train.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return ClassifierTraining.train(train, all, recipe, new CostMeter(), "train classifier");
+    }
+
+    /**
+     * Builds a DKVB classifier on a trained classifier (frozen encoder, k-means keys, trained values).
+     *
+     * @param classifier a classifier-family model (not modified)
+     * @param train D
+     * @param recipe the bottleneck recipe
+     * @return the model, which the caller closes
+     */
+    public static ModelHandle trainDkvb(ModelHandle classifier, ImageSet train, DkvbRecipe recipe) {
+        if (!(classifier instanceof ClassifierModel c)) {
+            throw new UnlearningException("a DKVB model is built on a classifier model, not on a "
+                    + classifier.family().value() + " model");
+        }
+        int[] all = new int[train.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return DkvbTraining.train(c, train, all, recipe, new CostMeter());
+    }
+
+    /**
+     * Reads a model written by {@link ModelHandle#save}.
+     *
+     * @param in the bytes; not closed
+     * @return the model, which the caller closes
+     * @throws io.unlearn.unlearning.errors.ModelFormatException when the bytes are not a supported model
+     */
+    public static ModelHandle loadModel(InputStream in) {
+        return ModelFormat.read(in);
+    }
+
+    /**
+     * Returns a method with its default settings.
+     *
+     * @param method which method
+     * @return the method
+     */
+    public static UnlearningMethod method(Method method) {
+        return switch (method) {
+            case RETRAIN -> new Retrain(TrainingRecipe.defaults());
+            case FINE_TUNE -> new FineTune(FineTuneSettings.defaults());
+            case NEG_GRAD_PLUS -> new NegGradPlus(NegGradPlusSettings.defaults());
+            case CONTRASTIVE -> new ContrastiveUnlearning(ContrastiveSettings.defaults());
+            case DKVB -> new DkvbUnlearning(DkvbSettings.defaults());
+        };
+    }
+
+    /**
+     * @param recipe the recipe retraining uses (its seed is replaced by the parent's)
+     * @return exact retraining on D_r
+     */
+    public static UnlearningMethod retrain(TrainingRecipe recipe) {
+        return new Retrain(recipe);
+    }
+
+    /**
+     * @param settings the settings
+     * @return fine-tuning on D_r
+     */
+    public static UnlearningMethod fineTune(FineTuneSettings settings) {
+        return new FineTune(settings);
+    }
+
+    /**
+     * @param settings the settings
+     * @return NegGrad+
+     */
+    public static UnlearningMethod negGradPlus(NegGradPlusSettings settings) {
+        return new NegGradPlus(settings);
+    }
+
+    /**
+     * @param settings the settings
+     * @return contrastive unlearning
+     */
+    public static UnlearningMethod contrastive(ContrastiveSettings settings) {
+        return new ContrastiveUnlearning(settings);
+    }
+
+    /**
+     * @param settings the settings
+     * @return DKVB key masking
+     */
+    public static UnlearningMethod dkvb(DkvbSettings settings) {
+        return new DkvbUnlearning(settings);
+    }
+
+    /**
+     * Computes forget / retain / test accuracy, membership inference and (optionally) the linear probe.
+     *
+     * @param model the model
+     * @param data the split
+     * @param settings what to compute
+     * @return the named metrics; add gaps with {@link Evaluation#withGapsTo(Evaluation)}
+     */
+    public static Evaluation evaluate(ModelHandle model, UnlearningData data, EvaluationSettings settings) {
+        if (!(model instanceof Network n)) {
+            throw new UnlearningException("cannot evaluate a " + model.getClass().getName()
+                    + "; load models with Unlearning.loadModel");
+        }
+        return Evaluator.evaluate(n, data, settings);
+    }
+}
