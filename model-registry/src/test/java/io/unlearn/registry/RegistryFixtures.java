@@ -1,8 +1,8 @@
 package io.unlearn.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unlearn.registry.artifacts.ArtifactStore;
-import io.unlearn.registry.artifacts.Digests;
+import io.unlearn.schemas.artifacts.ArtifactStore;
+import io.unlearn.schemas.artifacts.Digests;
 import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.recording.Outcome;
 import io.unlearn.registry.registration.BaseModelRegistration;

@@ -2,7 +2,7 @@ package io.unlearn.registry.recording;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unlearn.registry.artifacts.Digests;
+import io.unlearn.schemas.artifacts.Digests;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.lineage.LineageChain;
 import io.unlearn.registry.lineage.LineageDetails;

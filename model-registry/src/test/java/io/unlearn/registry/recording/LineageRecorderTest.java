@@ -1,7 +1,7 @@
 package io.unlearn.registry.recording;
 
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
-import io.unlearn.registry.artifacts.DirectoryArtifactStore;
+import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.lineage.LineageDetails;
 import io.unlearn.registry.lineage.LineageHashes;

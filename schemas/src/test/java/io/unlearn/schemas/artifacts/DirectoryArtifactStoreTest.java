@@ -1,4 +1,4 @@
-package io.unlearn.registry.artifacts;
+package io.unlearn.schemas.artifacts;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

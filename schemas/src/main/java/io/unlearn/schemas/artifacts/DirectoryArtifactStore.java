@@ -1,4 +1,4 @@
-package io.unlearn.registry.artifacts;
+package io.unlearn.schemas.artifacts;
 
 import java.io.IOException;
 import java.io.InputStream;
