@@ -1,18 +1,15 @@
 package io.unlearn.registry;
 
 import io.unlearn.registry.errors.ModelRegistryException;
+import io.unlearn.schemas.config.ServiceSettings;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -72,21 +69,10 @@ public final class ModelRegistryApp {
 
     /** The file's properties (if any), overridden by {@code MODEL_REGISTRY_*} environment variables. */
     static Map<String, Object> settings(Path file, Map<String, String> env) {
-        Map<String, Object> settings = new HashMap<>();
-        if (file != null) {
-            Properties properties = new Properties();
-            try (Reader reader = Files.newBufferedReader(file)) {
-                properties.load(reader);
-            } catch (IOException e) {
-                throw new ModelRegistryException("cannot read the properties file " + file.toAbsolutePath() + ": " + e);
-            }
-            properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+        try {
+            return new HashMap<>(ServiceSettings.load(file, env, ENV_PREFIX));
+        } catch (UncheckedIOException e) {
+            throw new ModelRegistryException(e.getMessage());
         }
-        env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX)) {
-                settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
-        return settings;
     }
 }
