@@ -97,6 +97,21 @@ public final class StreamProcessorConfig extends AbstractConfig {
             + "batches are checked against batch.max.wait.ms; a batch closes at most this late. Must not exceed "
             + "batch.max.wait.ms. Default 200.";
 
+    public static final String BUNDLE_INTERVAL_MS_CONFIG = "bundle.interval.ms";
+    private static final String BUNDLE_INTERVAL_MS_DOC = "How often, in wall-clock milliseconds, accepted requests "
+            + "are sent on to their model's batch, in one record per model (a bundle) rather than one per request; a "
+            + "bundle that alone fills a batch (batch.max.requests or batch.max.samples) goes at once. Shorter makes "
+            + "more, smaller records; the wait still counts from admission, so batch.max.wait.ms holds. Must not "
+            + "exceed batch.max.wait.ms. Default 50.";
+
+    public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
+    private static final String COMMIT_INTERVAL_MS_DOC = "How often, in milliseconds, the stream threads commit their "
+            + "transaction: the output of a transaction becomes visible to read_committed consumers when it commits. "
+            + "Longer amortises the fixed cost of a transaction (markers on every partition written, offset commit) "
+            + "over more requests; shorter makes batches and statuses visible sooner. A batch closed by "
+            + "batch.max.wait.ms requests a commit at once, so its latency does not depend on this setting. "
+            + "Default 500 (Kafka Streams' exactly-once default is 100).";
+
     public static final String DEDUP_RETENTION_MS_CONFIG = "dedup.retention.ms";
     private static final String DEDUP_RETENTION_MS_DOC = "How long, in milliseconds, a request id is remembered for "
             + "de-duplication; a copy arriving later is treated as a new request. Default 604800000 (7 days).";
@@ -169,6 +184,9 @@ public final class StreamProcessorConfig extends AbstractConfig {
             .define(BATCH_MAX_WAIT_MS_CONFIG, Type.LONG, 10_000L, Range.atLeast(1), Importance.HIGH, BATCH_MAX_WAIT_MS_DOC)
             .define(BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1),
                     Importance.LOW, BATCH_WAIT_CHECK_INTERVAL_MS_DOC)
+            .define(BUNDLE_INTERVAL_MS_CONFIG, Type.LONG, 50L, Range.atLeast(1), Importance.LOW, BUNDLE_INTERVAL_MS_DOC)
+            .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
+                    COMMIT_INTERVAL_MS_DOC)
             .define(DEDUP_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1),
                     Importance.MEDIUM, DEDUP_RETENTION_MS_DOC)
             .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(1),
@@ -223,6 +241,11 @@ public final class StreamProcessorConfig extends AbstractConfig {
                     BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, BATCH_MAX_WAIT_MS_CONFIG, batchMaxWait().toMillis(),
                     batchWaitCheckInterval().toMillis()));
         }
+        if (bundleInterval().compareTo(batchMaxWait()) > 0) {
+            problems.add(String.format("Invalid value %d for configuration %s: must not exceed %s=%d, or requests "
+                            + "would reach their batch after its max wait", bundleInterval().toMillis(),
+                    BUNDLE_INTERVAL_MS_CONFIG, BATCH_MAX_WAIT_MS_CONFIG, batchMaxWait().toMillis()));
+        }
         return problems;
     }
 
@@ -233,6 +256,12 @@ public final class StreamProcessorConfig extends AbstractConfig {
             problems.add("Invalid value " + guarantee + " for configuration " + STREAMS_PREFIX
                     + StreamsConfig.PROCESSING_GUARANTEE_CONFIG + ": the stream-processor always runs exactly_once_v2, "
                     + "because at-least-once would let a crash put one request into two batches; remove the setting");
+        }
+        String commitInterval = props.get(STREAMS_PREFIX + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+        if (commitInterval != null) {
+            problems.add("Invalid configuration " + STREAMS_PREFIX + StreamsConfig.COMMIT_INTERVAL_MS_CONFIG + "="
+                    + commitInterval + ": the stream-processor sets it from " + COMMIT_INTERVAL_MS_CONFIG
+                    + "; set that key instead");
         }
         for (String prefix : List.of(StreamsConfig.CONSUMER_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX)) {
             String isolation = props.get(prefix + "isolation.level");
@@ -260,6 +289,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) getShort(REPLICATION_FACTOR_CONFIG));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
         return props;
     }
 
@@ -313,6 +343,14 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     public Duration batchWaitCheckInterval() {
         return Duration.ofMillis(getLong(BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG));
+    }
+
+    public Duration bundleInterval() {
+        return Duration.ofMillis(getLong(BUNDLE_INTERVAL_MS_CONFIG));
+    }
+
+    public Duration commitInterval() {
+        return Duration.ofMillis(getLong(COMMIT_INTERVAL_MS_CONFIG));
     }
 
     public Duration dedupRetention() {

@@ -14,9 +14,11 @@ import io.unlearn.streamprocessor.domain.RequestValidator;
 import io.unlearn.streamprocessor.internals.AdmitProcessor;
 import io.unlearn.streamprocessor.internals.BatchProcessor;
 import io.unlearn.streamprocessor.internals.BatchStateSerde;
+import io.unlearn.streamprocessor.internals.BundleProcessor;
 import io.unlearn.streamprocessor.internals.DecodeProcessor;
 import io.unlearn.streamprocessor.internals.DedupEntry;
 import io.unlearn.streamprocessor.internals.ManifestIndexer;
+import io.unlearn.streamprocessor.internals.RequestBundle;
 import io.unlearn.streamprocessor.internals.Routed;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.common.serialization.Serde;
@@ -38,7 +40,8 @@ import org.apache.kafka.streams.state.Stores;
  * deletion-requests (bytes) -> decode --undecodable--> dead-letter (untouched bytes + __unlearn.errors.* headers)
  *                                  \--> admit [request-ids-store, training-manifest-store]
  *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
- *                                          \--one per model, keyed by model id--> repartition "pending-requests"
+ *                                          \--one per model, keyed by model id--> bundle [bundled-requests-store]
+ *                                                 --one bundle of requests per model--> repartition "pending-requests"
  *                                                 -> batch [pending-requests-store, batch-states-store]
  *                                                      |--> batches
  *                                                      \--BATCHED per request--> request-status
@@ -53,20 +56,23 @@ public final class StreamProcessorTopology {
     public static final String DELETION_REQUESTS_SOURCE = "deletion-requests-source";
     public static final String DECODE_PROCESSOR = "decode-deletion-requests";
     public static final String ADMIT_PROCESSOR = "admit-deletion-requests";
+    public static final String BUNDLE_PROCESSOR = "bundle-per-model";
     public static final String BATCH_PROCESSOR = "batch-per-model";
     public static final String TRAINING_MANIFEST_SOURCE = "training-manifest-source";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String BATCHES_SINK = "batches-sink";
     public static final String ADMIT_STATUS_SINK = "admit-request-status-sink";
     public static final String BATCH_STATUS_SINK = "batch-request-status-sink";
-    /** The repartition by model id; its topic is {@code <application.id>-pending-requests-repartition}. */
+    /** The repartition of request bundles by model id; its topic is {@code <application.id>-pending-requests-repartition}. */
     public static final String PENDING_REPARTITION = "pending-requests";
 
     /** Global store: subject id to its manifest entry. */
     public static final String TRAINING_MANIFEST_STORE = "training-manifest-store";
     /** Request ids already accepted, with where and when first seen. */
     public static final String REQUEST_IDS_STORE = "request-ids-store";
-    /** Pending requests per model, one entry per request. */
+    /** Per model: the accepted requests not yet sent on, as one bundle. */
+    public static final String BUNDLED_REQUESTS_STORE = "bundled-requests-store";
+    /** Per model: the requests of its pending batch, as one bundle. */
     public static final String PENDING_REQUESTS_STORE = "pending-requests-store";
     /** Per model: last batch sequence and the pending batch's size and age. */
     public static final String BATCH_STATES_STORE = "batch-states-store";
@@ -97,10 +103,16 @@ public final class StreamProcessorTopology {
                 cfg.trainingManifestTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(TRAINING_MANIFEST_SOURCE),
                 () -> new ManifestIndexer(TRAINING_MANIFEST_STORE, manifestSerde.deserializer(), catalog, metrics));
+        // No record cache: every request id is written once, so a cache coalesces nothing; it would only fill the
+        // thread's cache and evict the per-model values below, whose rewrites the cache is there to coalesce.
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(REQUEST_IDS_STORE),
-                Serdes.String(), DedupEntry.serde()).withCachingEnabled());
+                Serdes.String(), DedupEntry.serde()).withCachingDisabled());
+        // The record cache is what makes a value per model rewritten on every arrival cheap: it reaches the store
+        // and the changelog once per commit at most, and not at all if it was deleted before the commit.
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(BUNDLED_REQUESTS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(PENDING_REQUESTS_STORE),
-                Serdes.String(), pendingSerde).withCachingEnabled());
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(BATCH_STATES_STORE),
                 Serdes.String(), BatchStateSerde.serde()).withCachingEnabled());
 
@@ -122,11 +134,16 @@ public final class StreamProcessorTopology {
         writeStatuses(admitted, cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
 
         BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait());
+        // the requests' encoding registers under the repartition topic's subject, as when they travelled one by one
+        String requestTopic = cfg.applicationId() + "-" + PENDING_REPARTITION + "-repartition";
         KStream<String, Routed> batched = only(admitted, Routed.Pending.class, "pending-requests")
                 .mapValues(Routed.Pending::request, Named.as("pending-request"))
-                .repartition(Repartitioned.with(Serdes.String(), pendingSerde).withName(PENDING_REPARTITION))
+                .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE, requestTopic,
+                                pendingSerde.serializer()),
+                        Named.as(BUNDLE_PROCESSOR), BUNDLED_REQUESTS_STORE)
+                .repartition(Repartitioned.with(Serdes.String(), RequestBundle.serde()).withName(PENDING_REPARTITION))
                 .process(() -> new BatchProcessor(limits, cfg.batchWaitCheckInterval(), PENDING_REQUESTS_STORE,
-                                BATCH_STATES_STORE, metrics),
+                                BATCH_STATES_STORE, requestTopic, pendingSerde.deserializer(), metrics),
                         Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE);
         only(batched, Routed.Batch.class, "closed-batches")
                 .mapValues(Routed.Batch::batch, Named.as("batch"))

@@ -33,6 +33,30 @@ class StreamProcessorConfigTest {
         assertEquals(100_000, cfg.requestMaxIds());
         assertEquals(256, cfg.requestMaxIdBytes());
         assertTrue(cfg.stateDir().startsWith(System.getProperty("java.io.tmpdir")));
+        assertEquals(500L, streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertEquals(Duration.ofMillis(50), cfg.bundleInterval());
+    }
+
+    @Test
+    void shouldSetTheCommitIntervalFromItsOwnKeyAndRefuseTheStreamsOne() {
+        Properties streams = StreamProcessorConfig.from(Map.of(StreamProcessorConfig.COMMIT_INTERVAL_MS_CONFIG, "50"))
+                .streamsProperties();
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                "streams.commit.interval.ms", "50")));
+
+        assertEquals(50L, streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+        assertTrue(error.getMessage().contains("streams.commit.interval.ms=50: the stream-processor sets it from "
+                + "commit.interval.ms; set that key instead"), error.getMessage());
+    }
+
+    @Test
+    void shouldRejectBundleIntervalLongerThanMaxWait() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, "1000",
+                StreamProcessorConfig.BUNDLE_INTERVAL_MS_CONFIG, "1500")));
+
+        assertTrue(error.getMessage().contains("Invalid value 1500 for configuration bundle.interval.ms: must not "
+                + "exceed batch.max.wait.ms=1000"), error.getMessage());
     }
 
     @Test
@@ -74,13 +98,13 @@ class StreamProcessorConfigTest {
     @Test
     void shouldPassPrefixedClientSettingsThroughAndConvertValuesOnce() {
         StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of(
-                "streams.commit.interval.ms", "50",
+                "streams.num.standby.replicas", "1",
                 "producer.linger.ms", "5",
                 StreamProcessorConfig.KNOWN_MODELS_CONFIG, "m1, m2",
                 StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, "2500"));
 
         Properties streams = cfg.streamsProperties();
-        assertEquals("50", streams.get("commit.interval.ms"));
+        assertEquals("1", streams.get("num.standby.replicas"));
         assertEquals("5", streams.get("producer.linger.ms"));
         assertEquals(Set.of("m1", "m2"), cfg.knownModels());
         assertEquals(Duration.ofMillis(2500), cfg.batchMaxWait());

@@ -131,7 +131,7 @@ class StreamProcessorIT {
         Properties file = new Properties();
         file.putAll(props);
         // small commits and transactions so the kill lands between many of them
-        file.put("streams.commit.interval.ms", "50");
+        file.put(StreamProcessorConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
         // the restarted instance takes over once the killed one's session expires; keep that short
         file.put("consumer.session.timeout.ms", "6000");
         file.put("consumer.heartbeat.interval.ms", "1500");

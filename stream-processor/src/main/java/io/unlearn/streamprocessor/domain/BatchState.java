@@ -25,6 +25,18 @@ public record BatchState(long lastSequence, int pendingRequests, long pendingSam
 
     /** The trigger that closes the pending batch at {@code nowMs}, if any; size triggers before time. */
     public Optional<BatchTrigger> closingTrigger(BatchLimits limits, long nowMs) {
+        Optional<BatchTrigger> size = closingSizeTrigger(limits);
+        if (size.isPresent() || pendingRequests == 0) {
+            return size;
+        }
+        if (nowMs - oldestPendingAtMs >= limits.maxWait().toMillis()) {
+            return Optional.of(BatchTrigger.MAX_WAIT);
+        }
+        return Optional.empty();
+    }
+
+    /** The size trigger that closes the pending batch whatever the time, if any: requests before samples. */
+    public Optional<BatchTrigger> closingSizeTrigger(BatchLimits limits) {
         if (pendingRequests == 0) {
             return Optional.empty();
         }
@@ -33,9 +45,6 @@ public record BatchState(long lastSequence, int pendingRequests, long pendingSam
         }
         if (pendingSamples >= limits.maxSamples()) {
             return Optional.of(BatchTrigger.MAX_SAMPLES);
-        }
-        if (nowMs - oldestPendingAtMs >= limits.maxWait().toMillis()) {
-            return Optional.of(BatchTrigger.MAX_WAIT);
         }
         return Optional.empty();
     }

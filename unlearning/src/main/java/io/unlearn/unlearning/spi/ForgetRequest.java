@@ -1,5 +1,6 @@
 package io.unlearn.unlearning.spi;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -19,6 +20,15 @@ public record ForgetRequest(Set<String> sampleIds, Set<String> subjectIds, Set<I
         sampleIds = Set.copyOf(sampleIds);
         subjectIds = Set.copyOf(subjectIds);
         classes = Set.copyOf(classes);
+    }
+
+    /**
+     * The empty request: what a base model has forgotten.
+     *
+     * @return a request naming nothing
+     */
+    public static ForgetRequest none() {
+        return new ForgetRequest(Set.of(), Set.of(), Set.of());
     }
 
     /**
@@ -58,5 +68,47 @@ public record ForgetRequest(Set<String> sampleIds, Set<String> subjectIds, Set<I
      */
     public boolean classLevel() {
         return !classes.isEmpty() && sampleIds.isEmpty() && subjectIds.isEmpty();
+    }
+
+    /**
+     * Tells whether nothing is named.
+     *
+     * @return true when sample ids, subjects and classes are all empty
+     */
+    public boolean isEmpty() {
+        return sampleIds.isEmpty() && subjectIds.isEmpty() && classes.isEmpty();
+    }
+
+    /**
+     * Combines two requests, component by component; used to accumulate what a chain of versions forgot.
+     *
+     * @param other the other request
+     * @return the ids, subjects and classes named by either
+     */
+    public ForgetRequest union(ForgetRequest other) {
+        return new ForgetRequest(merged(sampleIds, other.sampleIds, true), merged(subjectIds, other.subjectIds, true),
+                merged(classes, other.classes, true));
+    }
+
+    /**
+     * Removes what another request names, component by component (by name, not by resolved samples: a subject
+     * in {@code other} does not remove that subject's sample ids from this request).
+     *
+     * @param other the request to subtract, e.g. what the parent version already forgot
+     * @return the ids, subjects and classes named here but not in {@code other}
+     */
+    public ForgetRequest minus(ForgetRequest other) {
+        return new ForgetRequest(merged(sampleIds, other.sampleIds, false),
+                merged(subjectIds, other.subjectIds, false), merged(classes, other.classes, false));
+    }
+
+    private static <T> Set<T> merged(Set<T> a, Set<T> b, boolean union) {
+        Set<T> out = new HashSet<>(a);
+        if (union) {
+            out.addAll(b);
+        } else {
+            out.removeAll(b);
+        }
+        return out;
     }
 }

@@ -14,8 +14,11 @@ import java.nio.file.Path;
  */
 public interface ModelHandle extends AutoCloseable {
 
-    /** The version of the byte format {@link #save(OutputStream)} writes. */
-    int FORMAT_VERSION = 1;
+    /**
+     * The version of the byte format {@link #save(OutputStream)} writes: 2 adds {@link #forgotten()}. Version 1
+     * is still read, as a model that forgot nothing.
+     */
+    int FORMAT_VERSION = 2;
 
     /**
      * Returns the model family.
@@ -32,6 +35,22 @@ public interface ModelHandle extends AutoCloseable {
     ModelInfo info();
 
     /**
+     * Returns everything this version's parameters were made to forget, cumulatively along its chain of parent
+     * versions; saved with the model, so a loaded version knows it.
+     *
+     * @return the cumulative request; {@link ForgetRequest#none()} for a base model
+     */
+    ForgetRequest forgotten();
+
+    /**
+     * Records what this version has forgotten; the caller passes the cumulative request (typically
+     * {@code parent.forgotten().union(batchRequest)}), which replaces the previous value.
+     *
+     * @param cumulative everything forgotten up to and including this version
+     */
+    void recordForgotten(ForgetRequest cumulative);
+
+    /**
      * Returns an independent in-memory copy with bit-identical parameters.
      *
      * @return a new handle the caller must close
@@ -39,8 +58,8 @@ public interface ModelHandle extends AutoCloseable {
     ModelHandle copy();
 
     /**
-     * Writes the model in the versioned format (header with {@link #FORMAT_VERSION}, family, architecture and
-     * provenance, then the DJL parameters). The stream is not closed.
+     * Writes the model in the versioned format (header with {@link #FORMAT_VERSION}, family, architecture,
+     * provenance and {@link #forgotten()}, then the DJL parameters). The stream is not closed.
      *
      * @param out where to write
      * @throws IOException when writing fails

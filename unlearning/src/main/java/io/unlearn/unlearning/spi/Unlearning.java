@@ -1,6 +1,8 @@
 package io.unlearn.unlearning.spi;
 
 import io.unlearn.unlearning.errors.UnlearningException;
+import ai.djl.engine.Engine;
+import io.unlearn.unlearning.internal.data.DatasetNames;
 import io.unlearn.unlearning.internal.data.FashionMnist;
 import io.unlearn.unlearning.internal.methods.ContrastiveUnlearning;
 import io.unlearn.unlearning.internal.methods.DkvbUnlearning;
@@ -50,6 +52,38 @@ public final class Unlearning {
      */
     public static ImageSet fashionMnist(Path dir, boolean train) {
         return FashionMnist.load(dir, train);
+    }
+
+    /**
+     * Resolves a data set by the name a model registration carries.
+     *
+     * <ul>
+     *   <li>{@code fashion-mnist}: the Debian package's files under {@link #FASHION_MNIST_DIR};</li>
+     *   <li>{@code synthetic}, optionally with parameters, e.g.
+     *       {@code synthetic?samples=600&test=150&classes=4&side=12&noise=0.35&seed=7} (these are the defaults;
+     *       {@code test} defaults to samples/4): class prototypes plus noise, train and test sharing the
+     *       prototypes, identical for every caller.</li>
+     * </ul>
+     *
+     * <p>Resolved sets are cached (the two most recently used names), so calling this per batch is cheap.
+     *
+     * @param name the data set name
+     * @return the training and test sets
+     * @throws UnlearningException for an unknown name or parameter, naming the accepted forms
+     * @throws io.unlearn.unlearning.errors.DatasetMissingException naming the package when files are absent
+     */
+    public static Dataset dataset(String name) {
+        return DatasetNames.cached(name);
+    }
+
+    /**
+     * Names the device new models and methods run on: DJL's default device for the engine, a GPU when one is
+     * present and the native library supports it, else the CPU.
+     *
+     * @return e.g. {@code cpu()} or {@code gpu(0)}
+     */
+    public static String defaultDevice() {
+        return Engine.getInstance().defaultDevice().toString();
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  *
  * <p>For a class-level request, D_t and the membership-inference non-members are restricted accordingly:
  * {@link #testPositions()} holds the test samples of the retained classes and {@link #testForgetPositions()}
- * the test samples of the forgotten classes.
+ * the test samples of the forgotten classes. Classes an earlier version already forgot are left out of D_t (see
+ * {@link #of(ImageSet, ImageSet, ForgetRequest, ForgetRequest)}).
  */
 public final class UnlearningData {
 
@@ -27,7 +28,8 @@ public final class UnlearningData {
     private final int[] testForgotten;
     private final Set<Integer> forgottenClasses;
 
-    private UnlearningData(ImageSet train, ImageSet test, ForgetRequest request, int[] forget, int[] retain) {
+    private UnlearningData(ImageSet train, ImageSet test, ForgetRequest request, Set<Integer> excludedTestClasses,
+            int[] forget, int[] retain) {
         this.train = train;
         this.test = test;
         this.request = request;
@@ -37,7 +39,12 @@ public final class UnlearningData {
         List<Integer> kept = new ArrayList<>();
         List<Integer> gone = new ArrayList<>();
         for (int i = 0; i < test.size(); i++) {
-            (request.classLevel() && forgottenClasses.contains(test.label(i)) ? gone : kept).add(i);
+            int label = test.label(i);
+            if (request.classLevel() && forgottenClasses.contains(label)) {
+                gone.add(i);
+            } else if (!excludedTestClasses.contains(label)) {
+                kept.add(i);
+            }
         }
         this.testRetained = kept.stream().mapToInt(Integer::intValue).toArray();
         this.testForgotten = gone.stream().mapToInt(Integer::intValue).toArray();
@@ -53,6 +60,49 @@ public final class UnlearningData {
      * @throws InvalidForgetRequestException when a sample id, subject or class does not exist, or D_f is empty
      */
     public static UnlearningData of(ImageSet train, ImageSet test, ForgetRequest request) {
+        return of(train, test, request, ForgetRequest.none());
+    }
+
+    /**
+     * Resolves a request against a training set for a model that has already forgotten some samples (a version
+     * further down a chain): D_f = the request's samples not already forgotten, D_r = D minus both, and D_t leaves
+     * out every class forgotten earlier as well (the model can no longer predict them).
+     *
+     * @param train D, whose sample ids the request names
+     * @param test D_t
+     * @param request what this batch forgets
+     * @param alreadyForgotten what the parent version forgot ({@link ModelHandle#forgotten()}); must be valid for D
+     * @return the split
+     * @throws InvalidForgetRequestException when a sample id, subject or class does not exist, or when nothing
+     *     is left to forget (the request is empty or everything it names is already forgotten)
+     */
+    public static UnlearningData of(ImageSet train, ImageSet test, ForgetRequest request,
+            ForgetRequest alreadyForgotten) {
+        TreeSet<Integer> forget = positions(train, request);
+        if (forget.isEmpty()) {
+            throw new InvalidForgetRequestException("the request selects no sample of " + train.name()
+                    + ": name at least one sample id, subject or class");
+        }
+        Set<Integer> earlier = alreadyForgotten.isEmpty() ? Set.of() : positions(train, alreadyForgotten);
+        forget.removeAll(earlier);
+        if (forget.isEmpty()) {
+            throw new InvalidForgetRequestException("every sample the request names is already forgotten by this"
+                    + " model version (" + describe(request) + "); there is nothing left to unlearn");
+        }
+        int[] f = forget.stream().mapToInt(Integer::intValue).toArray();
+        int[] r = new int[train.size() - f.length - earlier.size()];
+        int k = 0;
+        for (int i = 0; i < train.size(); i++) {
+            if (!forget.contains(i) && !earlier.contains(i)) {
+                r[k++] = i;
+            }
+        }
+        Set<Integer> excludedTestClasses = new TreeSet<>(alreadyForgotten.classes());
+        return new UnlearningData(train, test, request, excludedTestClasses, f, r);
+    }
+
+    /** The training positions a request names; validates every id, subject and class. */
+    private static TreeSet<Integer> positions(ImageSet train, ForgetRequest request) {
         Map<Integer, Integer> positionOfId = new HashMap<>();
         for (int i = 0; i < train.size(); i++) {
             positionOfId.put(train.id(i), i);
@@ -87,19 +137,12 @@ public final class UnlearningData {
                         + " consecutive sample ids");
             }
         }
-        if (forget.isEmpty()) {
-            throw new InvalidForgetRequestException("the request selects no sample of " + train.name()
-                    + ": name at least one sample id, subject or class");
-        }
-        int[] f = forget.stream().mapToInt(Integer::intValue).toArray();
-        int[] r = new int[train.size() - f.length];
-        int k = 0;
-        for (int i = 0; i < train.size(); i++) {
-            if (!forget.contains(i)) {
-                r[k++] = i;
-            }
-        }
-        return new UnlearningData(train, test, request, f, r);
+        return forget;
+    }
+
+    private static String describe(ForgetRequest request) {
+        return request.sampleIds().size() + " sample ids, subjects " + new TreeSet<>(request.subjectIds())
+                + ", classes " + new TreeSet<>(request.classes());
     }
 
     private static Integer parseId(String sampleId, Map<Integer, Integer> positionOfId, ImageSet train) {

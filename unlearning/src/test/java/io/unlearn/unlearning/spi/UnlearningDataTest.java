@@ -72,4 +72,46 @@ class UnlearningDataTest {
         assertThrows(InvalidForgetRequestException.class,
                 () -> UnlearningData.of(train, test, new ForgetRequest(Set.of(), Set.of(), Set.of())));
     }
+
+    @Test
+    void shouldExcludeAlreadyForgottenSamplesFromBothTheForgetAndTheRetainSet() {
+        ForgetRequest earlier = new ForgetRequest(Set.of("5"), Set.of("subject-1"), Set.of());
+
+        UnlearningData data = UnlearningData.of(train, test, ForgetRequest.ofSamples(Set.of("3", "5", "17")), earlier);
+
+        assertArrayEquals(new int[] {3}, data.forgetPositions());
+        assertEquals(100 - 1 - 11, data.retainPositions().length);
+        assertTrue(Arrays.stream(data.retainPositions()).noneMatch(p -> p == 3 || p == 5 || (p >= 10 && p < 20)));
+    }
+
+    @Test
+    void shouldLeaveClassesForgottenEarlierOutOfTheTestSet() {
+        UnlearningData data = UnlearningData.of(train, test, ForgetRequest.ofSamples(Set.of("0")),
+                ForgetRequest.ofClasses(2));
+
+        assertTrue(Arrays.stream(data.retainPositions()).noneMatch(p -> train.label(p) == 2));
+        assertTrue(Arrays.stream(data.testPositions()).noneMatch(p -> test.label(p) == 2));
+        assertEquals(30, data.testPositions().length);
+        assertFalse(data.classLevel());
+    }
+
+    @Test
+    void shouldRejectARequestWhoseSamplesAreAllForgottenAlready() {
+        InvalidForgetRequestException e = assertThrows(InvalidForgetRequestException.class, () -> UnlearningData.of(
+                train, test, ForgetRequest.ofSamples(Set.of("12")), ForgetRequest.ofSubjects(Set.of("subject-1"))));
+
+        assertTrue(e.getMessage().contains("already forgotten"), e.getMessage());
+    }
+
+    @Test
+    void shouldCombineAndSubtractRequestsComponentByComponent() {
+        ForgetRequest a = new ForgetRequest(Set.of("1", "2"), Set.of("subject-3"), Set.of(0));
+        ForgetRequest b = new ForgetRequest(Set.of("2", "9"), Set.of(), Set.of(1));
+
+        assertEquals(new ForgetRequest(Set.of("1", "2", "9"), Set.of("subject-3"), Set.of(0, 1)), a.union(b));
+        assertEquals(new ForgetRequest(Set.of("9"), Set.of(), Set.of(1)), a.union(b).minus(a));
+        assertTrue(a.minus(a).isEmpty());
+        assertTrue(ForgetRequest.none().isEmpty());
+        assertFalse(b.isEmpty());
+    }
 }

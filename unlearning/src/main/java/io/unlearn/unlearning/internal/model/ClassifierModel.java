@@ -5,11 +5,13 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
+import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelFamily;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /** A loaded classifier-family model version: a {@link ClassifierBlock} and its parameters. */
 public final class ClassifierModel implements Network {
@@ -17,6 +19,7 @@ public final class ClassifierModel implements Network {
     private final Model model;
     private final ClassifierBlock block;
     private final ModelInfo info;
+    private ForgetRequest forgotten = ForgetRequest.none();
 
     private ClassifierModel(Model model, ClassifierBlock block, ModelInfo info) {
         this.model = model;
@@ -65,6 +68,16 @@ public final class ClassifierModel implements Network {
     }
 
     @Override
+    public ForgetRequest forgotten() {
+        return forgotten;
+    }
+
+    @Override
+    public void recordForgotten(ForgetRequest cumulative) {
+        forgotten = Objects.requireNonNull(cumulative);
+    }
+
+    @Override
     public Model djlModel() {
         return model;
     }
@@ -81,7 +94,7 @@ public final class ClassifierModel implements Network {
 
     @Override
     public void save(OutputStream out) throws IOException {
-        ModelFormat.write(out, ModelFamily.CLASSIFIER, info, block.architecture(), null, block);
+        ModelFormat.write(out, ModelFamily.CLASSIFIER, info, forgotten, block.architecture(), null, block);
     }
 
     @Override

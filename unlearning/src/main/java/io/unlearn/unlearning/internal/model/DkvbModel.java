@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelFamily;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Objects;
 
 /** A loaded DKVB-classifier model version: frozen backbone, frozen keys, learnable values, key mask. */
 public final class DkvbModel implements Network {
@@ -21,6 +23,7 @@ public final class DkvbModel implements Network {
     private final Model model;
     private final DkvbBlock block;
     private final ModelInfo info;
+    private ForgetRequest forgotten = ForgetRequest.none();
 
     private DkvbModel(Model model, DkvbBlock block, ModelInfo info) {
         this.model = model;
@@ -120,6 +123,16 @@ public final class DkvbModel implements Network {
     }
 
     @Override
+    public ForgetRequest forgotten() {
+        return forgotten;
+    }
+
+    @Override
+    public void recordForgotten(ForgetRequest cumulative) {
+        forgotten = Objects.requireNonNull(cumulative);
+    }
+
+    @Override
     public Model djlModel() {
         return model;
     }
@@ -136,7 +149,7 @@ public final class DkvbModel implements Network {
 
     @Override
     public void save(OutputStream out) throws IOException {
-        ModelFormat.write(out, ModelFamily.DKVB_CLASSIFIER, info, block.backbone().architecture(),
+        ModelFormat.write(out, ModelFamily.DKVB_CLASSIFIER, info, forgotten, block.backbone().architecture(),
                 block.architecture(), block);
     }
 

@@ -3,6 +3,7 @@ package io.unlearn.unlearning.internal.model;
 import ai.djl.MalformedModelException;
 import ai.djl.nn.Block;
 import io.unlearn.unlearning.errors.ModelFormatException;
+import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelFamily;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.ModelInfo;
@@ -13,6 +14,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The versioned save format of every model family.
@@ -23,6 +30,7 @@ import java.io.OutputStream;
  *   UTF  family                        e.g. "classifier"
  *   long seed; UTF engine; UTF djlVersion; UTF device      provenance ({@link ModelInfo})
  *   int  numClasses, rows, cols, conv1, conv2, hidden, embeddingDim
+ *   [format 2+] forgotten: int n, n x UTF sample id; int n, n x UTF subject id; int n, n x int class (sorted)
  *   [dkvb_classifier only] int codebooks, keysPerCodebook, keyDim
  *   DJL block parameters ({@code Block.saveParameters}: each block writes its own version byte)
  * </pre>
@@ -34,11 +42,18 @@ public final class ModelFormat {
     private ModelFormat() {
     }
 
-    static void write(OutputStream stream, ModelFamily family, ModelInfo info, ClassifierArchitecture arch,
-            DkvbArchitecture dkvb, Block block) throws IOException {
+    static void write(OutputStream stream, ModelFamily family, ModelInfo info, ForgetRequest forgotten,
+            ClassifierArchitecture arch, DkvbArchitecture dkvb, Block block) throws IOException {
+        write(stream, ModelHandle.FORMAT_VERSION, family, info, forgotten, arch, dkvb, block);
+    }
+
+    /** Writes a given format version; older versions exist only so tests can prove they are still read. */
+    static void write(OutputStream stream, int formatVersion, ModelFamily family, ModelInfo info,
+            ForgetRequest forgotten, ClassifierArchitecture arch, DkvbArchitecture dkvb, Block block)
+            throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
         out.writeUTF(MAGIC);
-        out.writeInt(ModelHandle.FORMAT_VERSION);
+        out.writeInt(formatVersion);
         out.writeUTF(family.value());
         out.writeLong(info.seed());
         out.writeUTF(info.engine());
@@ -51,6 +66,9 @@ public final class ModelFormat {
         out.writeInt(arch.conv2());
         out.writeInt(arch.hidden());
         out.writeInt(arch.embeddingDim());
+        if (formatVersion >= 2) {
+            writeForgotten(out, forgotten);
+        }
         if (family == ModelFamily.DKVB_CLASSIFIER) {
             out.writeInt(dkvb.codebooks());
             out.writeInt(dkvb.keysPerCodebook());
@@ -76,9 +94,9 @@ public final class ModelFormat {
                         + "'", null);
             }
             int version = in.readInt();
-            if (version != ModelHandle.FORMAT_VERSION) {
+            if (version < 1 || version > ModelHandle.FORMAT_VERSION) {
                 throw new ModelFormatException("model format version " + version + " is not supported; this build"
-                        + " reads version " + ModelHandle.FORMAT_VERSION, null);
+                        + " reads versions 1.." + ModelHandle.FORMAT_VERSION, null);
             }
             ModelFamily family = ModelFamily.parse(in.readUTF());
             long seed = in.readLong();
@@ -89,14 +107,55 @@ public final class ModelFormat {
                     in.readInt(), in.readInt(), in.readInt(), in.readInt());
             ModelInfo info = new ModelInfo(seed, engine, djlVersion, device, arch.numClasses(), arch.rows(),
                     arch.cols());
+            ForgetRequest forgotten = version >= 2 ? readForgotten(in) : ForgetRequest.none();
+            Network model;
             if (family == ModelFamily.CLASSIFIER) {
-                return ClassifierModel.load(info, arch, in);
+                model = ClassifierModel.load(info, arch, in);
+            } else {
+                DkvbArchitecture dkvb = new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt());
+                model = DkvbModel.load(info, arch, dkvb, in);
             }
-            DkvbArchitecture dkvb = new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt());
-            return DkvbModel.load(info, arch, dkvb, in);
+            model.recordForgotten(forgotten);
+            return model;
         } catch (IOException | MalformedModelException | IllegalArgumentException e) {
             throw new ModelFormatException("cannot read saved model: " + e.getMessage(), e);
         }
+    }
+
+    // Sorted so that equal models give equal bytes, hence equal artifact digests.
+    private static void writeForgotten(DataOutputStream out, ForgetRequest forgotten) throws IOException {
+        List<String> samples = new ArrayList<>(forgotten.sampleIds());
+        samples.sort(Comparator.comparing((String id) -> id.length()).thenComparing(Comparator.naturalOrder()));
+        List<String> subjects = new ArrayList<>(new TreeSet<>(forgotten.subjectIds()));
+        List<Integer> classes = new ArrayList<>(new TreeSet<>(forgotten.classes()));
+        out.writeInt(samples.size());
+        for (String id : samples) {
+            out.writeUTF(id);
+        }
+        out.writeInt(subjects.size());
+        for (String id : subjects) {
+            out.writeUTF(id);
+        }
+        out.writeInt(classes.size());
+        for (int c : classes) {
+            out.writeInt(c);
+        }
+    }
+
+    private static ForgetRequest readForgotten(DataInputStream in) throws IOException {
+        Set<String> samples = new HashSet<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            samples.add(in.readUTF());
+        }
+        Set<String> subjects = new HashSet<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            subjects.add(in.readUTF());
+        }
+        Set<Integer> classes = new HashSet<>();
+        for (int i = in.readInt(); i > 0; i--) {
+            classes.add(in.readInt());
+        }
+        return new ForgetRequest(samples, subjects, classes);
     }
 
     /**

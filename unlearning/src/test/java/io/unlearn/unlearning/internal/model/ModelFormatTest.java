@@ -14,6 +14,7 @@ import io.unlearn.unlearning.internal.train.CostMeter;
 import io.unlearn.unlearning.internal.train.GradientSteps;
 import io.unlearn.unlearning.internal.train.Losses;
 import io.unlearn.unlearning.internal.train.Progress;
+import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
 import io.unlearn.unlearning.spi.ModelFamily;
 import io.unlearn.unlearning.spi.ModelHandle;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -129,5 +131,35 @@ class ModelFormatTest {
         ModelFormatException version = assertThrows(ModelFormatException.class,
                 () -> Unlearning.loadModel(new ByteArrayInputStream(future.toByteArray())));
         assertTrue(version.getMessage().contains("version 99"), version.getMessage());
+    }
+
+    @Test
+    void shouldSaveWhatAVersionForgotAndKeepItInCopies() throws IOException {
+        ForgetRequest forgotten = new ForgetRequest(Set.of("12", "3", "100"), Set.of("subject-7"), Set.of(2));
+        try (ClassifierModel model = ClassifierModel.create(ARCH, 3)) {
+            assertTrue(model.forgotten().isEmpty(), "a new model forgot nothing");
+            model.recordForgotten(forgotten);
+
+            try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(bytes(model)));
+                    ModelHandle copy = model.copy()) {
+                assertEquals(forgotten, loaded.forgotten());
+                assertEquals(forgotten, copy.forgotten());
+                assertArrayEquals(bytes(model), bytes(loaded), "equal models save equal bytes");
+            }
+        }
+    }
+
+    @Test
+    void shouldReadFormatVersionOneAsAModelThatForgotNothing() throws IOException {
+        try (ClassifierModel model = ClassifierModel.create(ARCH, 3)) {
+            ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+            ModelFormat.write(v1, 1, ModelFamily.CLASSIFIER, model.info(), ForgetRequest.ofClasses(1),
+                    model.classifierBlock().architecture(), null, model.classifierBlock());
+
+            try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(v1.toByteArray()))) {
+                assertTrue(loaded.forgotten().isEmpty());
+                assertSameParameters(model, (Network) loaded);
+            }
+        }
     }
 }

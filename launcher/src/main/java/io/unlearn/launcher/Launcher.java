@@ -1,0 +1,167 @@
+package io.unlearn.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.unlearn.launcher.scenario.BaseModels;
+import io.unlearn.launcher.scenario.DeletionScenario;
+import io.unlearn.launcher.scenario.LatencyReport;
+import io.unlearn.launcher.scenario.ModelSpec;
+import io.unlearn.launcher.scenario.RequestTracker;
+import io.unlearn.localstack.ApicurioRegistryProcess;
+import io.unlearn.localstack.KafkaBrokerProcess;
+import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.TrainingRecipe;
+import io.unlearn.unlearning.spi.Unlearning;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs everything on one machine: a Kafka broker and an Apicurio schema registry as child processes, the four
+ * services as child JVMs ({@link LocalDeployment}), then the demo: train base models on Fashion-MNIST, register them,
+ * send deletion requests, follow each to VERIFIED, print the outcome, the lineage check and the latency per stage.
+ *
+ * <pre>
+ *   --dataset NAME     fashion-mnist (default) or a synthetic set, e.g. "synthetic?samples=2000"
+ *   --requests N       deletion requests to send (default 40), plus one duplicate and one for an unknown model
+ *   --epochs E         training epochs of the base classifier (default 2)
+ *   --work-dir DIR     logs, settings, artifacts, state (default target/launcher-run under the current directory)
+ *   --report FILE      latency JSON (default WORK_DIR/end-to-end.json)
+ *   --timeout-min M    give up waiting after M minutes (default 30)
+ *   --stay             keep everything running afterwards (web page, REST API) until Ctrl-C
+ * </pre>
+ */
+public final class Launcher {
+
+    static final String CLASSIFIER = "fashion-classifier";
+    static final String DKVB = "fashion-dkvb";
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = parse(args);
+        PrintStream out = System.out;
+        String datasetName = options.getOrDefault("dataset", "fashion-mnist");
+        int requests = Integer.parseInt(options.getOrDefault("requests", "40"));
+        int epochs = Integer.parseInt(options.getOrDefault("epochs", "2"));
+        Path workDir = Path.of(options.getOrDefault("work-dir", "target/launcher-run")).toAbsolutePath();
+        Path report = Path.of(options.getOrDefault("report", workDir.resolve("end-to-end.json").toString()));
+        Duration timeout = Duration.ofMinutes(Long.parseLong(options.getOrDefault("timeout-min", "30")));
+        Files.createDirectories(workDir);
+
+        out.println("== Loading " + datasetName);
+        Dataset dataset = Unlearning.dataset(datasetName);
+        out.println("== Starting a Kafka broker and an Apicurio schema registry (child processes)");
+        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start();
+             ApicurioRegistryProcess schemaRegistry = ApicurioRegistryProcess.start()) {
+            out.println("   broker " + broker.bootstrapServers() + ", schema registry " + schemaRegistry.ccompatUrl());
+            out.println("== Starting model-registry, stream-processor, unlearn-worker, verifier (logs in "
+                    + workDir.resolve("logs") + ")");
+            Map<Service, Map<String, String>> overrides = new HashMap<>();
+            // The DKVB model takes class requests that name it; it lists no data subjects, so the stream-processor
+            // learns of it from this setting rather than from the training manifest.
+            overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB, "batch.max.wait.ms", "3000"));
+            try (LocalDeployment deployment = LocalDeployment.start(broker.bootstrapServers(),
+                    schemaRegistry.ccompatUrl(), workDir, overrides, Duration.ofMinutes(3))) {
+                run(deployment, dataset, requests, epochs, report, timeout, out);
+                if (options.containsKey("stay")) {
+                    out.println("== Running until Ctrl-C. Web page: " + deployment.modelRegistryUrl() + "/");
+                    new CountDownLatch(1).await();
+                }
+            }
+        }
+    }
+
+    /** The demo scenario on a running deployment; returns whether every valid request was VERIFIED. */
+    static boolean run(LocalDeployment deployment, Dataset dataset, int requests, int epochs, Path report,
+                       Duration timeout, PrintStream out) throws IOException {
+        List<ModelSpec> models = demoModels();
+        out.println("== Training the base classifier (" + epochs + " epochs on " + dataset.train().size()
+                + " samples) and a DKVB model on it; registering both");
+        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
+                TrainingRecipe.defaults().withEpochs(epochs), models);
+
+        RestSchemaRegistryClient schemas = new RestSchemaRegistryClient(deployment.schemaRegistryUrl());
+        try (RequestTracker tracker = new RequestTracker(deployment.bootstrapServers(), schemas)) {
+            out.println("== Sending " + requests + " deletion requests (subjects, samples, a class) plus bad input");
+            Instant started = Instant.now();
+            DeletionScenario.Sent sent = DeletionScenario.send(deployment.bootstrapServers(), schemas,
+                    dataset.train(), CLASSIFIER, List.of(DKVB), requests, true, 42);
+            boolean settled = tracker.awaitSettled(sent.requestIds(), timeout);
+            Duration took = Duration.between(started, Instant.now());
+            out.println("== " + (settled ? "All requests settled" : "TIMED OUT waiting for requests") + " after "
+                    + took.toSeconds() + " s");
+            DeletionScenario.printOutcomes(out, sent, tracker, 25);
+
+            LatencyReport latency = new LatencyReport();
+            sent.validRequestIds().forEach(id -> latency.add(id, sent.sentAt().get(id), tracker.history(id)));
+            Map<String, String> policies = new LinkedHashMap<>();
+            models.forEach(m -> policies.put(m.modelId(), m.method()));
+            out.println("== Latency from request to VERIFIED, by stage");
+            latency.print(out, policies);
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("dataset", dataset.name());
+            context.put("requests", sent.requestIds().size());
+            context.put("settled", settled);
+            context.put("wallSeconds", took.toSeconds());
+            context.put("policies", policies);
+            context.put("at", Instant.now().toString());
+            latency.writeJson(report, context);
+            out.println("   written to " + report);
+
+            JsonNode lineage = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/lineage/verify");
+            out.println("== Lineage check: " + lineage);
+            for (ModelSpec m : models) {
+                JsonNode model = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/models/" + m.modelId());
+                out.println("   " + m.modelId() + ": " + model.path("versions").size() + " versions, production -> "
+                        + model.path("aliases").path("production").asText("(none yet)"));
+            }
+            out.println("== Model registry: " + deployment.modelRegistryUrl() + "/  (try /requests/"
+                    + sent.requestIds().get(0) + ")");
+            return settled;
+        }
+    }
+
+    /**
+     * The demo's two models: a classifier unlearned by the contrastive method (sample and subject requests) and a
+     * DKVB classifier unlearned by key masking (class requests). Thresholds are what a platform team would ask of
+     * Fashion-MNIST: little membership signal left, utility kept.
+     */
+    static List<ModelSpec> demoModels() {
+        return List.of(
+                new ModelSpec(CLASSIFIER, "classifier", "contrastive", Map.of(),
+                        List.of(List.of("mia.accuracy", "<=", 0.65), List.of("retain.accuracy", ">=", 0.80),
+                                List.of("test.accuracy", ">=", 0.78)), 2, true),
+                new ModelSpec(DKVB, "dkvb_classifier", "dkvb", Map.of(),
+                        List.of(List.of("forget.accuracy", "<=", 0.05), List.of("retain.accuracy", ">=", 0.75)),
+                        1, false));
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + args[i] + "'; see the Launcher Javadoc");
+            }
+            String key = args[i].substring(2);
+            if (key.equals("stay")) {
+                options.put(key, "true");
+            } else if (i + 1 < args.length) {
+                options.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value");
+            }
+        }
+        return options;
+    }
+}

@@ -1,0 +1,306 @@
+package io.unlearn.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.unlearn.launcher.scenario.BaseModels;
+import io.unlearn.launcher.scenario.DeletionScenario;
+import io.unlearn.launcher.scenario.LatencyReport;
+import io.unlearn.launcher.scenario.ModelSpec;
+import io.unlearn.launcher.scenario.RequestTracker;
+import io.unlearn.localstack.SharedStack;
+import io.unlearn.schemas.Topics;
+import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.schemas.serde.AvroSerde;
+import io.unlearn.schemas.v1.CandidateVersion;
+import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.DeletionScope;
+import io.unlearn.schemas.v1.RequestState;
+import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.VerificationResult;
+import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.TrainingRecipe;
+import io.unlearn.unlearning.spi.Unlearning;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole system on a real KRaft broker and a real Apicurio registry, with the four services as separate JVMs:
+ * deletion requests in, verified model versions, audit answers and a verifiable lineage out. Small generated data
+ * so the run takes minutes on two cores.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+
+    private static final String CLASSIFIER = "e2e-classifier";
+    private static final String DKVB = "e2e-dkvb";
+    private static final String IMPOSSIBLE = "e2e-impossible";
+    private static final Duration SETTLE = Duration.ofMinutes(6);
+
+    @TempDir
+    Path workDir;
+
+    private SharedStack stack;
+    private RestSchemaRegistryClient schemas;
+    private Dataset dataset;
+    private LocalDeployment deployment;
+    private RequestTracker tracker;
+
+    @BeforeAll
+    void startEverything() {
+        stack = SharedStack.get();
+        schemas = new RestSchemaRegistryClient(stack.registryUrl());
+        dataset = Unlearning.dataset("synthetic?samples=1200&classes=4&side=12&seed=7");
+        Map<Service, Map<String, String>> overrides = new HashMap<>();
+        overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB + "," + IMPOSSIBLE,
+                "batch.max.wait.ms", "1500", "batch.max.requests", "20"));
+        deployment = LocalDeployment.start(stack.bootstrapServers(), stack.registryUrl(), workDir, overrides,
+                Duration.ofMinutes(3));
+        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), "synthetic?samples=1200&classes=4&side=12&seed=7",
+                dataset.train(), TrainingRecipe.defaults().withEpochs(3), List.of(
+                        new ModelSpec(CLASSIFIER, "classifier", "contrastive", Map.of(),
+                                List.of(List.of("retain.accuracy", ">=", 0.5), List.of("test.accuracy", ">=", 0.5)),
+                                2, true),
+                        new ModelSpec(DKVB, "dkvb_classifier", "dkvb", Map.of(),
+                                List.of(List.of("forget.accuracy", "<=", 0.25), List.of("retain.accuracy", ">=", 0.4)),
+                                1, false),
+                        // No model can reach a negative accuracy: every attempt fails, then exact retraining too.
+                        new ModelSpec(IMPOSSIBLE, "classifier", "fine_tune", Map.of(),
+                                List.of(List.of("forget.accuracy", "<=", -1.0)), 1, false)));
+        tracker = new RequestTracker(stack.bootstrapServers(), schemas);
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (tracker != null) {
+            tracker.close();
+        }
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fiftyRequestsEndVerifiedWithTheVersionThatExcludesThem() {
+        DeletionScenario.Sent sent = DeletionScenario.send(stack.bootstrapServers(), schemas, dataset.train(),
+                CLASSIFIER, List.of(DKVB), 50, true, 7);
+        assertTrue(tracker.awaitSettled(sent.requestIds(), SETTLE), () -> "not settled: " + unsettled(sent));
+
+        for (String id : sent.validRequestIds()) {
+            Map<String, RequestStatus> latest = tracker.latestByModel(id);
+            assertFalse(latest.isEmpty(), id + " was never batched: " + tracker.history(id));
+            for (RequestStatus status : latest.values()) {
+                assertEquals(RequestState.VERIFIED, status.getState(), () -> id + ": " + tracker.history(id));
+                assertNotNull(status.getVersionId(), id);
+                JsonNode audit = get("/requests/" + id);
+                String excluding = null;
+                for (JsonNode m : audit.path("models")) {
+                    if (m.path("modelId").asText().equals(status.getModelId())) {
+                        excluding = m.path("firstExcludingVersion").path("versionId").asText();
+                    }
+                }
+                assertEquals(status.getVersionId(), excluding, () -> id + " audit: " + audit);
+            }
+        }
+        assertEquals(RequestState.REJECTED, lastState(sent.unknownModelId()));
+        assertTrue(tracker.history(sent.duplicateId()).stream()
+                .anyMatch(s -> s.getState() == RequestState.DUPLICATE_OF), "the re-sent request is a duplicate");
+
+        assertEquals("OK", get("/lineage/verify").path("status").asText());
+        for (String model : List.of(CLASSIFIER, DKVB)) {
+            JsonNode view = get("/models/" + model);
+            String newestPassed = null;
+            for (JsonNode v : view.path("versions")) {
+                if (v.path("status").asText().equals("PASSED")) {
+                    newestPassed = v.path("versionId").asText();
+                }
+            }
+            assertNotNull(newestPassed, model + " has no passing version: " + view);
+            assertEquals(newestPassed, view.path("aliases").path("production").asText(), model);
+        }
+
+        // The registry's answers match the topics: every candidate on the topic is a version, with the verdict
+        // the verifier published.
+        Map<String, String> verdictByVersion = new HashMap<>();
+        for (VerificationResult r : readAll(Topics.VERIFICATIONS.name(),
+                AvroSerde.forTopic(Topics.VERIFICATIONS, schemas).deserializer())) {
+            verdictByVersion.put(r.getVersionId(), r.getVerdict().name());
+        }
+        for (CandidateVersion c : readAll(Topics.CANDIDATES.name(),
+                AvroSerde.forTopic(Topics.CANDIDATES, schemas).deserializer())) {
+            if (!Set.of(CLASSIFIER, DKVB).contains(c.getModelId())) {
+                continue;
+            }
+            JsonNode version = get("/models/" + c.getModelId() + "/versions/" + c.getVersionId());
+            assertEquals(c.getArtifactDigest(), version.path("artifactDigest").asText());
+            assertEquals(verdictByVersion.get(c.getVersionId()), version.path("status").asText(), c.getVersionId());
+        }
+
+        LatencyReport latency = new LatencyReport();
+        sent.validRequestIds().forEach(id -> latency.add(id, sent.sentAt().get(id), tracker.history(id)));
+        latency.print(System.out, Map.of(CLASSIFIER, "contrastive", DKVB, "dkvb"));
+        assertTrue(latency.percentile(CLASSIFIER, "total", 50) > 0);
+    }
+
+    @Test
+    @Order(2)
+    void impossibleThresholdsFailThenEscalateToRetrainingAndLoseNothing() {
+        List<String> ids = sendSamples(IMPOSSIBLE, 3, "imp");
+        assertTrue(tracker.awaitSettled(ids, SETTLE), () -> "not settled: " + ids.stream()
+                .map(tracker::history).toList());
+        for (String id : ids) {
+            List<RequestStatus> history = tracker.history(id);
+            RequestStatus last = history.get(history.size() - 1);
+            assertEquals(RequestState.FAILED, last.getState(), history::toString);
+            assertFalse(last.getReason().isBlank(), "a failure says why");
+            long attempts = history.stream().filter(s -> s.getState() == RequestState.UNLEARNED).count();
+            assertEquals(2, attempts, "first the policy's method, then exact retraining: " + history);
+            assertTrue(history.stream().filter(s -> s.getState() == RequestState.UNLEARNED)
+                    .reduce((a, b) -> b).orElseThrow().getReason().contains("retrain"), history::toString);
+        }
+        JsonNode view = get("/models/" + IMPOSSIBLE);
+        assertTrue(view.path("aliases").path("production").isMissingNode(), "a failed version is never promoted");
+    }
+
+    @Test
+    @Order(3)
+    void aKilledWorkerMakesExactlyOneVersionPerBatch() throws Exception {
+        List<String> ids = sendSamples(CLASSIFIER, 10, "crash");
+        awaitAnyState(ids, RequestState.BATCHED, Duration.ofMinutes(1));
+        deployment.kill(Service.UNLEARN_WORKER);
+        deployment.restart(Service.UNLEARN_WORKER, Duration.ofMinutes(3));
+        assertTrue(tracker.awaitSettled(ids, SETTLE), () -> "not settled after the restart: " + ids);
+        ids.forEach(id -> assertEquals(RequestState.VERIFIED, lastState(id), tracker.history(id)::toString));
+
+        Map<String, Set<String>> versionsByBatchAttempt = new HashMap<>();
+        for (CandidateVersion c : readAll(Topics.CANDIDATES.name(),
+                AvroSerde.forTopic(Topics.CANDIDATES, schemas).deserializer())) {
+            versionsByBatchAttempt.computeIfAbsent(c.getBatchId() + "#" + c.getAttempt(), k -> new HashSet<>())
+                    .add(c.getVersionId());
+        }
+        versionsByBatchAttempt.forEach((batch, versions) -> assertEquals(1, versions.size(), batch + " " + versions));
+        assertEquals("OK", get("/lineage/verify").path("status").asText());
+    }
+
+    @Test
+    @Order(4)
+    void aRestartedRegistryGivesTheSameAnswers() {
+        JsonNode models = get("/models");
+        JsonNode classifier = get("/models/" + CLASSIFIER);
+        deployment.restart(Service.MODEL_REGISTRY, Duration.ofMinutes(3));
+        assertEquals(models, get("/models"));
+        assertEquals(classifier, get("/models/" + CLASSIFIER));
+        assertEquals("OK", get("/lineage/verify").path("status").asText());
+    }
+
+    @Test
+    @Order(5)
+    void tamperingWithAStoredArtifactIsNamedByTheChainCheck() throws IOException {
+        JsonNode current = get("/models/" + CLASSIFIER);
+        String production = current.path("aliases").path("production").asText();
+        String digest = get("/models/" + CLASSIFIER + "/versions/" + production).path("artifactDigest").asText();
+        Path artifact;
+        try (var files = Files.walk(deployment.artifactDir())) {
+            artifact = files.filter(p -> p.getFileName().toString().startsWith(digest)).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(artifact);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(artifact, bytes);
+
+        JsonNode check = get("/lineage/verify");
+        assertEquals("BROKEN", check.path("status").asText(), check::toString);
+        assertEquals(CLASSIFIER, check.path("break").path("modelId").asText(), check::toString);
+        assertEquals(production, check.path("break").path("versionId").asText(), check::toString);
+    }
+
+    private List<String> sendSamples(String model, int count, String tag) {
+        List<String> ids = new ArrayList<>();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(config, new StringSerializer(),
+                AvroSerde.forTopic(Topics.DELETION_REQUESTS, schemas).serializer())) {
+            for (int i = 0; i < count; i++) {
+                String id = tag + "-" + Instant.now().toEpochMilli() + "-" + i;
+                ids.add(id);
+                producer.send(new ProducerRecord<>(Topics.DELETION_REQUESTS.name(), id, DeletionRequest.newBuilder()
+                        .setRequestId(id).setScope(DeletionScope.SAMPLES).setSampleIds(List.of(Integer.toString(
+                                100 + 7 * i))).setModelIds(List.of(model)).setRequestedAt(Instant.now()).build()));
+            }
+        }
+        return ids;
+    }
+
+    private void awaitAnyState(List<String> ids, RequestState state, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ids.stream().noneMatch(id -> tracker.history(id).stream().anyMatch(s -> s.getState() == state))) {
+            assertTrue(System.nanoTime() < deadline, "no request reached " + state);
+            tracker.awaitSettled(ids, Duration.ofMillis(200));
+        }
+    }
+
+    private RequestState lastState(String id) {
+        List<RequestStatus> history = tracker.history(id);
+        return history.isEmpty() ? null : history.get(history.size() - 1).getState();
+    }
+
+    private String unsettled(DeletionScenario.Sent sent) {
+        return sent.requestIds().stream().filter(id -> !tracker.settled(id))
+                .map(id -> id + "=" + tracker.history(id)).collect(Collectors.joining("\n"));
+    }
+
+    private JsonNode get(String path) {
+        return DeletionScenario.getJson(deployment.modelRegistryUrl() + path);
+    }
+
+    private <V> List<V> readAll(String topic, Deserializer<V> values) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<V> out = new ArrayList<>();
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(500))) {
+                    out.add(record.value());
+                }
+            }
+        }
+        return out;
+    }
+}

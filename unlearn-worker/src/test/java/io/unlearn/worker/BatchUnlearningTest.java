@@ -1,0 +1,264 @@
+package io.unlearn.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.schemas.modelregistry.ModelRegistryUnavailableException;
+import io.unlearn.schemas.modelregistry.RegisteredModel;
+import io.unlearn.schemas.modelregistry.RegisteredVersion;
+import io.unlearn.schemas.modelregistry.TrainingData;
+import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.schemas.processing.Output;
+import io.unlearn.schemas.processing.TaskOutcome;
+import io.unlearn.schemas.v1.BatchTrigger;
+import io.unlearn.schemas.v1.BatchedRequest;
+import io.unlearn.schemas.v1.CandidateVersion;
+import io.unlearn.schemas.v1.DeletionScope;
+import io.unlearn.schemas.v1.RequestState;
+import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.UnlearningBatch;
+import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.ForgetRequest;
+import io.unlearn.unlearning.spi.ModelHandle;
+import io.unlearn.unlearning.spi.TrainingRecipe;
+import io.unlearn.unlearning.spi.Unlearning;
+import io.unlearn.worker.observability.UnlearnWorkerMetrics;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The per-batch job without Kafka: a real artifact store in a temp dir, a tiny real model, the registry as a map. */
+class BatchUnlearningTest {
+
+    private static final String DATASET = "synthetic?samples=200&classes=4&side=8&seed=3";
+    private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
+    private static byte[] baseModel;
+
+    @TempDir
+    Path dir;
+
+    private DirectoryArtifactStore store;
+    private String baseDigest;
+    private final Map<String, RegisteredModel> registry = new java.util.HashMap<>();
+    private Function<String, Optional<RegisteredModel>> models = id -> Optional.ofNullable(registry.get(id));
+
+    @BeforeAll
+    static void trainATinyBaseModel() throws IOException {
+        Dataset d = Unlearning.dataset(DATASET);
+        try (ModelHandle base = Unlearning.trainClassifier(d.train(), new TrainingRecipe(1, 32, 1e-3f, 42))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            base.save(out);
+            baseModel = out.toByteArray();
+        }
+    }
+
+    @BeforeEach
+    void registerTheBaseModel() throws IOException {
+        store = new DirectoryArtifactStore(dir);
+        baseDigest = store.put(new ByteArrayInputStream(baseModel));
+        registry.put("m1", model("v-base", List.of(version("v-base", null, null, "BASE", baseDigest))));
+    }
+
+    private static RegisteredModel model(String current, List<RegisteredVersion> versions) {
+        return model(current, versions, new UnlearningPolicy("fine_tune", Map.of("epochs", "1", "batchSize", "32"),
+                List.of(), 2));
+    }
+
+    private static RegisteredModel model(String current, List<RegisteredVersion> versions, UnlearningPolicy policy) {
+        return new RegisteredModel("m1", "classifier", "v-base", current, null, policy,
+                new TrainingData(DATASET, 20, 200), versions);
+    }
+
+    private static RegisteredVersion version(String id, String parent, String batch, String status, String digest) {
+        return new RegisteredVersion(id, parent, batch, status, List.of(), digest);
+    }
+
+    private static UnlearningBatch batch(String modelId, List<String> sampleIds) {
+        List<BatchedRequest> requests = new ArrayList<>();
+        for (String s : sampleIds) {
+            requests.add(BatchedRequest.newBuilder().setRequestId("r-" + s).setScope(DeletionScope.SAMPLES)
+                    .setSampleIds(List.of(s)).build());
+        }
+        return UnlearningBatch.newBuilder().setBatchId(modelId + "-000001").setModelId(modelId).setSequence(1)
+                .setRequests(requests).setSampleIds(sampleIds).setClassLabels(List.of()).setPairs(List.of())
+                .setTrigger(BatchTrigger.MAX_REQUESTS).setAttempt(0).setCreatedAt(NOW).build();
+    }
+
+    private BatchUnlearning job() {
+        return new BatchUnlearning(models, store, Unlearning::dataset, new BatchUnlearning.Settings("cands",
+                "statuses", Duration.ofMillis(10), Duration.ofMillis(20)),
+                new UnlearnWorkerMetrics(new SimpleMeterRegistry()), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static List<RequestStatus> statuses(TaskOutcome outcome) {
+        return assertInstanceOf(TaskOutcome.Publish.class, outcome).outputs().stream()
+                .filter(o -> o.topic().equals("statuses")).map(o -> (RequestStatus) o.value()).toList();
+    }
+
+    private static List<CandidateVersion> candidates(TaskOutcome outcome) {
+        return assertInstanceOf(TaskOutcome.Publish.class, outcome).outputs().stream()
+                .filter(o -> o.topic().equals("cands")).map(o -> (CandidateVersion) o.value()).toList();
+    }
+
+    @Test
+    void shouldTurnABatchIntoOneCandidateAndUnlearnedStatuses() throws IOException {
+        // Given a registered base model and a batch forgetting two samples
+        UnlearningBatch batch = batch("m1", List.of("3", "7"));
+
+        // When the job runs
+        TaskOutcome outcome = job().run(batch, "batches-0@0");
+
+        // Then one candidate with a deterministic id, and one UNLEARNED status per request naming it
+        List<CandidateVersion> candidates = candidates(outcome);
+        assertEquals(1, candidates.size());
+        CandidateVersion c = candidates.get(0);
+        assertEquals(VersionIds.of("m1", "v-base", "m1-000001", 0), c.getVersionId());
+        assertEquals("v-base", c.getParentVersionId());
+        assertEquals("fine_tune", c.getMethod());
+        assertEquals("1", c.getMethodSettings().get("epochs"));
+        assertEquals(Unlearning.defaultDevice(), c.getDevice());
+        assertEquals(List.of("3", "7"), c.getSampleIds());
+        assertEquals(batch.getRequests(), c.getRequests());
+        Output first = ((TaskOutcome.Publish) outcome).outputs().get(0);
+        assertEquals("m1", first.key());
+        List<RequestStatus> statuses = statuses(outcome);
+        assertEquals(List.of("r-3", "r-7"), statuses.stream().map(RequestStatus::getRequestId).toList());
+        assertTrue(statuses.stream().allMatch(s -> s.getState() == RequestState.UNLEARNED
+                && s.getVersionId().equals(c.getVersionId())));
+
+        // And the stored artifact is a model that knows what it forgot
+        try (InputStream in = store.open(c.getArtifactDigest()).orElseThrow();
+                ModelHandle child = Unlearning.loadModel(in)) {
+            assertEquals(ForgetRequest.ofSamples(Set.of("3", "7")), child.forgotten());
+        }
+    }
+
+    @Test
+    void shouldFailEveryRequestOfABatchForAnUnknownModelWithTheReason() {
+        TaskOutcome outcome = job().run(batch("nope", List.of("3")), "batches-0@0");
+
+        assertTrue(candidates(outcome).isEmpty());
+        RequestStatus s = statuses(outcome).get(0);
+        assertEquals(RequestState.FAILED, s.getState());
+        assertNull(s.getVersionId());
+        assertTrue(s.getReason().contains("unknown model 'nope'"), s.getReason());
+    }
+
+    @Test
+    void shouldFailABatchNamingSamplesTheDatasetLacksNamingTheSample() {
+        TaskOutcome outcome = job().run(batch("m1", List.of("3", "9999")), "batches-0@0");
+
+        assertTrue(candidates(outcome).isEmpty());
+        List<RequestStatus> statuses = statuses(outcome);
+        assertEquals(2, statuses.size());
+        assertTrue(statuses.stream().allMatch(s -> s.getState() == RequestState.FAILED));
+        assertTrue(statuses.get(0).getReason().contains("'9999'"), statuses.get(0).getReason());
+    }
+
+    @Test
+    void shouldWaitWhileTheModelHasACandidateWithoutAVerdict() {
+        registry.put("m1", model("v-base", List.of(version("v-base", null, null, "BASE", baseDigest),
+                version("v-1", "v-base", "m1-000000", "CANDIDATE", baseDigest))));
+
+        TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
+
+        TaskOutcome.RetryLater later = assertInstanceOf(TaskOutcome.RetryLater.class, outcome);
+        assertTrue(later.why().contains("v-1"), later.why());
+    }
+
+    @Test
+    void shouldWaitForTheVerdictOnItsOwnLastCandidateBeforeTheNextBatch() {
+        // Given the job emitted a candidate the registry has not recorded yet
+        BatchUnlearning job = job();
+        String first = candidates(job.run(batch("m1", List.of("3")), "batches-0@0")).get(0).getVersionId();
+        UnlearningBatch next = batch("m1", List.of("5"));
+        next.setBatchId("m1-000002");
+
+        // When the next batch of the model comes, then it waits for that verdict
+        TaskOutcome.RetryLater later = assertInstanceOf(TaskOutcome.RetryLater.class, job.run(next, "batches-0@1"));
+        assertTrue(later.why().contains(first), later.why());
+
+        // When the registry shows the verdict, then the next batch runs
+        registry.put("m1", model("v-base", List.of(version("v-base", null, null, "BASE", baseDigest),
+                version(first, "v-base", "m1-000001", "FAILED", baseDigest))));
+        assertEquals(1, candidates(job.run(next, "batches-0@1")).size());
+    }
+
+    @Test
+    void shouldRetryLaterWhenTheModelRegistryIsUnavailable() {
+        models = id -> {
+            throw new ModelRegistryUnavailableException("GET /models/m1: connection refused", null);
+        };
+
+        TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
+
+        assertTrue(assertInstanceOf(TaskOutcome.RetryLater.class, outcome).why().contains("connection refused"));
+    }
+
+    @Test
+    void shouldRetryLaterWhenTheParentArtifactIsMissingFromTheStore() {
+        registry.put("m1", model("v-base", List.of(version("v-base", null, null, "BASE", "0".repeat(64)))));
+
+        TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
+
+        assertTrue(assertInstanceOf(TaskOutcome.RetryLater.class, outcome).why().contains("artifact.dir"));
+    }
+
+    @Test
+    void shouldAnswerVerifiedWithTheParentWhenEverythingIsAlreadyForgottenByAVerifiedVersion() throws IOException {
+        // Given production is a verified version that already forgot sample 3
+        String digest;
+        try (ModelHandle v1 = Unlearning.loadModel(new ByteArrayInputStream(baseModel))) {
+            v1.recordForgotten(ForgetRequest.ofSamples(Set.of("3")));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            v1.save(out);
+            digest = store.put(new ByteArrayInputStream(out.toByteArray()));
+        }
+        registry.put("m1", model("v-1", List.of(version("v-base", null, null, "BASE", baseDigest),
+                version("v-1", "v-base", "m1-000000", "PASSED", digest))));
+
+        // When a batch names sample 3 again
+        TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
+
+        // Then no new version: the request is VERIFIED by v-1
+        assertTrue(candidates(outcome).isEmpty());
+        RequestStatus s = statuses(outcome).get(0);
+        assertEquals(RequestState.VERIFIED, s.getState());
+        assertEquals("v-1", s.getVersionId());
+    }
+
+    @Test
+    void shouldFailTheRequestsWhenThePolicysMethodCannotRunOnTheModelsFamily() {
+        // Given a classifier whose policy names the DKVB method
+        registry.put("m1", model("v-base", List.of(version("v-base", null, null, "BASE", baseDigest)),
+                new UnlearningPolicy("dkvb", Map.of(), List.of(), 2)));
+
+        // When a batch comes
+        TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
+
+        // Then its requests end FAILED saying why, instead of the batch going to the dead-letter topic
+        RequestStatus s = statuses(outcome).get(0);
+        assertEquals(RequestState.FAILED, s.getState());
+        assertTrue(s.getReason().contains("dkvb cannot unlearn model 'm1'"), s.getReason());
+    }
+}

@@ -1,0 +1,207 @@
+package io.unlearn.verifier.evaluation;
+
+import io.unlearn.schemas.artifacts.ArtifactStore;
+import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.schemas.modelregistry.RegisteredModel;
+import io.unlearn.schemas.modelregistry.RegisteredVersion;
+import io.unlearn.schemas.modelregistry.Threshold;
+import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.schemas.v1.CandidateVersion;
+import io.unlearn.unlearning.errors.InvalidForgetRequestException;
+import io.unlearn.unlearning.errors.ModelFormatException;
+import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.Evaluation;
+import io.unlearn.unlearning.spi.EvaluationSettings;
+import io.unlearn.unlearning.spi.ForgetRequest;
+import io.unlearn.unlearning.spi.ModelHandle;
+import io.unlearn.unlearning.spi.TrainingRecipe;
+import io.unlearn.unlearning.spi.Unlearning;
+import io.unlearn.unlearning.spi.UnlearningData;
+import io.unlearn.unlearning.spi.UnlearningResult;
+import io.unlearn.verifier.errors.ArtifactException;
+import io.unlearn.verifier.errors.UnverifiableCandidateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Measures one candidate against its parent, and against a retrained reference when a threshold names a gap
+ * metric.
+ *
+ * <p>The split is the batch's: {@code D_f = candidate.forgotten() \ parent.forgotten()} (both read from the
+ * digest-checked artifacts, so the split is what the parameters were made to forget, not what a record claims),
+ * {@code D_r} excludes everything either version forgot, {@code D_t} excludes every forgotten class. The
+ * reference is exact retraining from the parent on that split with the parent's seed: the model the candidate
+ * should be indistinguishable from.
+ */
+public final class CandidateEvaluation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CandidateEvaluation.class);
+
+    private final ArtifactStore artifacts;
+    private final Function<String, Dataset> datasets;
+    private final EvaluationSettings settings;
+    private final TrainingRecipe referenceRecipe;
+
+    /**
+     * @param artifacts       where the candidate's and the parent's artifacts are
+     * @param datasets        dataset by name (see {@link DatasetCache})
+     * @param settings        what each evaluation computes
+     * @param referenceRecipe the retrained reference's recipe where the policy does not set one (see
+     *                        {@link #referenceRecipe}); its seed is replaced by the parent's
+     */
+    public CandidateEvaluation(ArtifactStore artifacts, Function<String, Dataset> datasets,
+                               EvaluationSettings settings, TrainingRecipe referenceRecipe) {
+        this.artifacts = artifacts;
+        this.datasets = datasets;
+        this.settings = settings;
+        this.referenceRecipe = referenceRecipe;
+    }
+
+    /** Whether a threshold needs the retrained reference: {@code average.gap} or any {@code <metric>.gap}. */
+    public static boolean needsReference(List<Threshold> thresholds) {
+        return thresholds.stream().anyMatch(t -> t.metric().equals("average.gap") || t.metric().endsWith(".gap"));
+    }
+
+    /**
+     * @param model     the candidate's model as the registry lists it (policy, dataset, parent's digest)
+     * @param candidate the candidate
+     * @return the figures
+     * @throws ArtifactException               when an artifact is missing, altered or not a model
+     * @throws UnverifiableCandidateException  when the parent is not a version of the model or the split is invalid
+     * @throws io.unlearn.unlearning.errors.DatasetMissingException when the model's dataset is not installed
+     */
+    public Measurements measure(RegisteredModel model, CandidateVersion candidate) {
+        RegisteredVersion parentVersion = model.version(candidate.getParentVersionId()).orElseThrow(() ->
+                new UnverifiableCandidateException("parent version " + candidate.getParentVersionId() + " is not a"
+                        + " version of model " + model.modelId() + " in the model-registry (versions: "
+                        + model.versions().stream().map(RegisteredVersion::versionId).toList() + ")"));
+        if (parentVersion.artifactDigest() == null) {
+            throw new UnverifiableCandidateException("the model-registry lists no artifact digest for parent"
+                    + " version " + parentVersion.versionId() + " of model " + model.modelId());
+        }
+        byte[] parentBytes = verifiedBytes(parentVersion.artifactDigest(), "parent version "
+                + parentVersion.versionId(), true);
+        byte[] candidateBytes = verifiedBytes(candidate.getArtifactDigest(), "candidate version "
+                + candidate.getVersionId(), false);
+        Dataset dataset = datasets.apply(model.dataset().name());
+        try (ModelHandle parent = load(parentBytes, "parent version " + parentVersion.versionId(), true);
+             ModelHandle child = load(candidateBytes, "candidate version " + candidate.getVersionId(), false)) {
+            ForgetRequest already = parent.forgotten();
+            ForgetRequest request = child.forgotten().minus(already);
+            if (request.isEmpty()) {
+                throw new UnverifiableCandidateException("candidate version " + candidate.getVersionId()
+                        + " records nothing forgotten beyond its parent " + parentVersion.versionId()
+                        + "; a candidate must forget its batch (" + candidate.getSampleIds().size() + " samples, "
+                        + "classes " + candidate.getClassLabels() + ")");
+            }
+            UnlearningData data;
+            try {
+                data = UnlearningData.of(dataset.train(), dataset.test(), request, already);
+            } catch (InvalidForgetRequestException e) {
+                throw new UnverifiableCandidateException("the forget set of candidate version "
+                        + candidate.getVersionId() + " does not fit dataset " + model.dataset().name() + ": "
+                        + e.getMessage(), e);
+            }
+            LOG.info("Measuring {} of {} (parent {}, {}) on {}", candidate.getVersionId(), model.modelId(),
+                    parentVersion.versionId(), candidate.getMethod(), data);
+            Evaluation onChild = Unlearning.evaluate(child, data, settings);
+            Evaluation onParent = Unlearning.evaluate(parent, data, settings);
+            Evaluation onReference = null;
+            if (needsReference(model.policy().thresholds())) {
+                TrainingRecipe recipe = referenceRecipe(model.policy(), referenceRecipe);
+                UnlearningResult retrained = Unlearning.retrain(recipe).apply(parent, data);
+                try (ModelHandle reference = retrained.model()) {
+                    onReference = Unlearning.evaluate(reference, data, settings);
+                }
+                LOG.info("Retrained reference for {} in {} ms", candidate.getVersionId(),
+                        retrained.cost().wallTimeMs());
+                onChild = onChild.withGapsTo(onReference);
+                onParent = onParent.withGapsTo(onReference);
+            }
+            return new Measurements(onChild.values(), onParent.values(),
+                    onReference == null ? Map.of() : onReference.values(),
+                    request.sampleIds().stream().sorted(NUMERIC_FIRST).toList(),
+                    request.classes().stream().sorted().toList());
+        }
+    }
+
+    /**
+     * The reference's recipe: the one the unlearn-worker's exact retraining uses for this policy, so the reference
+     * is the model exact retraining would produce. The worker reads the policy's {@code retrain.epochs},
+     * {@code retrain.batchSize} and {@code retrain.learningRate} settings (without the prefix when the policy's
+     * method is {@code retrain} itself); a setting the policy leaves out comes from {@code fallback}, the
+     * verifier's {@code reference.*} configuration.
+     *
+     * @throws UnverifiableCandidateException naming the setting when a value is not a number
+     */
+    public static TrainingRecipe referenceRecipe(UnlearningPolicy policy, TrainingRecipe fallback) {
+        String prefix = "retrain".equalsIgnoreCase(policy.method()) ? "" : "retrain.";
+        Map<String, String> s = policy.settings();
+        try {
+            int epochs = s.containsKey(prefix + "epochs") ? Integer.parseInt(s.get(prefix + "epochs").trim())
+                    : fallback.epochs();
+            int batchSize = s.containsKey(prefix + "batchSize")
+                    ? Integer.parseInt(s.get(prefix + "batchSize").trim()) : fallback.batchSize();
+            float learningRate = s.containsKey(prefix + "learningRate")
+                    ? Float.parseFloat(s.get(prefix + "learningRate").trim()) : fallback.learningRate();
+            return new TrainingRecipe(epochs, batchSize, learningRate, fallback.seed());
+        } catch (IllegalArgumentException e) {
+            throw new UnverifiableCandidateException("the policy's exact-retraining settings " + prefix + "epochs / "
+                    + prefix + "batchSize / " + prefix + "learningRate cannot make the retrained reference: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Sample ids are decimal indices: sort 9 before 10. */
+    private static final Comparator<String> NUMERIC_FIRST =
+            Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
+
+    /**
+     * Reads the whole artifact and checks its digest on the very bytes that get loaded (checking the file and then
+     * reading it again would leave a window for a swap).
+     */
+    private byte[] verifiedBytes(String digest, String what, boolean parent) {
+        if (!Digests.isSha256Hex(digest)) {
+            throw new ArtifactException("the artifact digest '" + digest + "' of " + what + " is not 64 lowercase"
+                    + " hex characters", parent);
+        }
+        byte[] bytes;
+        try {
+            Optional<InputStream> in = artifacts.open(digest);
+            if (in.isEmpty()) {
+                throw new ArtifactException("the artifact " + digest + " of " + what + " is missing from the"
+                        + " artifact store", parent);
+            }
+            try (InputStream stream = in.get()) {
+                bytes = stream.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the artifact " + digest + " of " + what, e);
+        }
+        String actual = Digests.sha256Hex(bytes);
+        if (!actual.equals(digest)) {
+            throw new ArtifactException("the stored artifact of " + what + " was altered: its bytes hash to "
+                    + actual + ", not to the recorded digest " + digest, parent);
+        }
+        return bytes;
+    }
+
+    private static ModelHandle load(byte[] bytes, String what, boolean parent) {
+        try {
+            return Unlearning.loadModel(new ByteArrayInputStream(bytes));
+        } catch (ModelFormatException e) {
+            throw new ArtifactException("the artifact of " + what + " is not a readable model: " + e.getMessage(),
+                    parent);
+        }
+    }
+}
