@@ -36,7 +36,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -70,9 +69,7 @@ class EndToEndIT {
     private static final String IMPOSSIBLE = "e2e-impossible";
     private static final Duration SETTLE = Duration.ofMinutes(6);
 
-    @TempDir
-    Path workDir;
-
+    private Path workDir;
     private SharedStack stack;
     private RestSchemaRegistryClient schemas;
     private Dataset dataset;
@@ -80,7 +77,8 @@ class EndToEndIT {
     private RequestTracker tracker;
 
     @BeforeAll
-    void startEverything() {
+    void startEverything() throws IOException {
+        workDir = Files.createTempDirectory("unlearn-e2e-");
         stack = SharedStack.get();
         schemas = new RestSchemaRegistryClient(stack.registryUrl());
         dataset = Unlearning.dataset("synthetic?samples=1200&classes=4&side=12&seed=7");

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
+import io.unlearn.schemas.config.ServiceSettings;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
 import io.unlearn.streamprocessor.observability.StatusEndpoint;
@@ -14,14 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -86,22 +81,7 @@ public final class StreamProcessorApp implements AutoCloseable {
 
     /** The settings from {@code file} (if not null), overridden by {@code STREAM_PROCESSOR_*} variables of {@code env}. */
     static Map<String, String> settings(Path file, Map<String, String> env) {
-        Map<String, String> settings = new HashMap<>();
-        if (file != null) {
-            Properties props = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read stream-processor settings from " + file.toAbsolutePath(), e);
-            }
-            props.stringPropertyNames().forEach(key -> settings.put(key, props.getProperty(key)));
-        }
-        env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX)) {
-                settings.put(name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
-        return settings;
+        return ServiceSettings.load(file, env, ENV_PREFIX);
     }
 
     /** Starts the stream threads and the HTTP endpoint. */

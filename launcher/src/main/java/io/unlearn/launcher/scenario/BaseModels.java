@@ -49,7 +49,7 @@ public final class BaseModels {
                     (System.nanoTime() - started) / 1_000_000_000);
             for (ModelSpec spec : specs) {
                 if (spec.family().equals("dkvb_classifier")) {
-                    try (ModelHandle dkvb = Unlearning.trainDkvb(classifier, train, DkvbRecipe.defaults())) {
+                    try (ModelHandle dkvb = Unlearning.trainDkvb(classifier, train, dkvbRecipe(train))) {
                         register(registryUrl, spec, datasetName, train, bytes(dkvb));
                     }
                 } else {
@@ -57,6 +57,15 @@ public final class BaseModels {
                 }
             }
         }
+    }
+
+    /**
+     * The default bottleneck (64 codebooks of 32 keys, k-means on 10,000 samples) suits Fashion-MNIST; a small
+     * generated set has too few samples to fill it, so it gets the smaller one the unlearning module's tests use.
+     */
+    private static DkvbRecipe dkvbRecipe(ImageSet train) {
+        return train.size() >= 10_000 ? DkvbRecipe.defaults()
+                : new DkvbRecipe(32, 16, 4, train.size(), 10, 5, 0.02f, 3);
     }
 
     private static void register(String registryUrl, ModelSpec spec, String datasetName, ImageSet train,

@@ -48,11 +48,15 @@ public record Evaluation(Map<String, Double> values) {
         Map<String, Double> out = new LinkedHashMap<>(values);
         double sum = 0;
         for (Metric m : Metric.GAP_METRICS) {
+            if (!values.containsKey(m.key()) || !reference.values.containsKey(m.key())) {
+                continue; // not measurable on this forget set (e.g. too few members for the MIA)
+            }
             double gap = Math.abs(require(m) - reference.require(m));
             out.put(m.gapKey(), gap);
             sum += gap;
         }
-        out.put(Metric.AVERAGE_GAP.key(), sum / Metric.GAP_METRICS.size());
+        long measured = Metric.GAP_METRICS.stream().filter(m -> out.containsKey(m.gapKey())).count();
+        out.put(Metric.AVERAGE_GAP.key(), measured == 0 ? Double.NaN : sum / measured);
         return new Evaluation(out);
     }
 }

@@ -45,10 +45,14 @@ public final class Evaluator {
         float[] nonMemberLosses = data.classLevel()
                 ? Inference.run(model, data.test(), data.testForgetPositions(), false, null).loss()
                 : onTest.loss();
-        MembershipInference.Result mia = MembershipInference.attack(onForget.loss(), nonMemberLosses,
-                settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
-        values.put(Metric.MIA_ACCURACY.key(), mia.accuracy());
-        values.put(Metric.MIA_AUC.key(), mia.auc());
+        // A batch may forget a handful of samples: too few members for a stratified attack. The MIA metrics are then
+        // left out rather than guessed; a policy that requires them fails that check as "not measured".
+        if (Math.min(forget.length, nonMemberLosses.length) >= settings.miaFolds()) {
+            MembershipInference.Result mia = MembershipInference.attack(onForget.loss(), nonMemberLosses,
+                    settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
+            values.put(Metric.MIA_ACCURACY.key(), mia.accuracy());
+            values.put(Metric.MIA_AUC.key(), mia.auc());
+        }
         if (settings.probe() && data.classLevel()) {
             values.put(Metric.PROBE_FORGET_ACCURACY.key(), probe(model, data, settings));
         }
