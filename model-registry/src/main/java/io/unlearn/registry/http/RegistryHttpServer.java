@@ -264,10 +264,20 @@ public final class RegistryHttpServer implements AutoCloseable {
         return result;
     }
 
+    /** How much of an oversized body is read and dropped so that the 413 reaches the client. */
+    private static final long DRAIN_LIMIT_BYTES = 256L * 1024 * 1024;
+
     private byte[] readBody(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, maxBodyBytes + 1));
             if (body.length > maxBodyBytes) {
+                // Read (and drop) what the client is still sending, up to a bound: answering while it writes makes
+                // the connection reset under it, and the client sees an I/O error instead of the 413.
+                long drained = 0;
+                byte[] sink = new byte[64 * 1024];
+                for (int n; drained < DRAIN_LIMIT_BYTES && (n = in.read(sink)) > 0; ) {
+                    drained += n;
+                }
                 throw new RequestTooLargeException("request body exceeds " + maxBodyBytes + " bytes; the artifact limit"
                         + " is artifact.max.bytes (base64 adds a third)");
             }
