@@ -2,6 +2,9 @@ package io.unlearn.localstack;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A single-node KRaft cluster inside this JVM, built on Kafka's own test kit ({@code KafkaClusterTestKit}).
@@ -12,6 +15,8 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class InJvmKafkaBroker implements KafkaBroker {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InJvmKafkaBroker.class);
+
     private final KafkaClusterTestKit cluster;
     private volatile boolean closed;
 
@@ -21,6 +26,12 @@ public final class InJvmKafkaBroker implements KafkaBroker {
 
     /** Formats storage in a temporary directory, starts the node and waits until the broker is ready. */
     public static InJvmKafkaBroker start() {
+        // The broker halts its JVM when its log directory fails. At test-JVM exit the test kit's own shutdown hook
+        // may delete the temporary log directory while our hook is still closing the broker (hooks run
+        // concurrently), and the halt then turns a green test run into a crashed fork. A test broker must never
+        // end the JVM it lives in, so halt and exit only log here.
+        Exit.setHaltProcedure((code, message) -> LOG.warn("in-JVM Kafka broker asked to halt ({}): {}", code, message));
+        Exit.setExitProcedure((code, message) -> LOG.warn("in-JVM Kafka broker asked to exit ({}): {}", code, message));
         KafkaClusterTestKit cluster = null;
         try {
             TestKitNodes nodes = new TestKitNodes.Builder()
