@@ -57,6 +57,9 @@ public final class Launcher {
         Path workDir = Path.of(options.getOrDefault("work-dir", "target/launcher-run")).toAbsolutePath();
         Path report = Path.of(options.getOrDefault("report", workDir.resolve("end-to-end.json").toString()));
         Duration timeout = Duration.ofMinutes(Long.parseLong(options.getOrDefault("timeout-min", "30")));
+        // Each run starts a fresh broker, so state kept by an earlier run (Kafka Streams stores, changelog offsets)
+        // describes topics that no longer exist; the stream-processor would refuse it.
+        deleteRecursively(workDir.resolve("stream-processor-state"));
         Files.createDirectories(workDir);
 
         out.println("== Loading " + datasetName);
@@ -148,6 +151,16 @@ public final class Launcher {
                 new ModelSpec(DKVB, "dkvb_classifier", "dkvb", Map.of("mode", "examples"),
                         List.of(List.of("forget.accuracy", "<=", 0.05), List.of("retain.accuracy", ">=", 0.75)),
                         2, false));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     static Map<String, String> parse(String[] args) {
