@@ -5,9 +5,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.config.ServiceSettings;
+import io.unlearn.schemas.observability.ServiceEndpoint;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
-import io.unlearn.streamprocessor.observability.StatusEndpoint;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -57,7 +57,7 @@ public final class StreamProcessorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
-    private StatusEndpoint endpoint;
+    private ServiceEndpoint endpoint;
 
     public StreamProcessorApp(StreamProcessorConfig cfg, SchemaRegistryClient registry) {
         this.cfg = cfg;
@@ -97,8 +97,8 @@ public final class StreamProcessorApp implements AutoCloseable {
             }
         });
         new KafkaStreamsMetrics(streams).bindTo(meters);
-        endpoint = StatusEndpoint.start(cfg.httpPort(), meters,
-                () -> streams.state().isRunningOrRebalancing(), () -> streams.state().name());
+        endpoint = ServiceEndpoint.start("0.0.0.0", cfg.httpPort(), meters::scrape,
+                () -> new ServiceEndpoint.Health(streams.state().isRunningOrRebalancing(), streams.state().name()));
         streams.start();
         LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on port {}", cfg.applicationId(),
                 cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), endpoint.port());

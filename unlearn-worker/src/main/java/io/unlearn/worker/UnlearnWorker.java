@@ -5,11 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
 import io.unlearn.schemas.modelregistry.ModelRegistryClient;
+import io.unlearn.schemas.observability.ServiceEndpoint;
 import io.unlearn.schemas.processing.TransactionalTaskLoop;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.unlearning.spi.Unlearning;
 import io.unlearn.worker.errors.UnlearnWorkerException;
-import io.unlearn.worker.observability.HealthEndpoint;
 import io.unlearn.worker.observability.UnlearnWorkerMetrics;
 import java.io.IOException;
 import java.time.Clock;
@@ -28,9 +28,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class UnlearnWorker implements AutoCloseable {
 
     private final TransactionalTaskLoop<UnlearningBatch> loop;
-    private final HealthEndpoint endpoint;
+    private final ServiceEndpoint endpoint;
 
-    private UnlearnWorker(TransactionalTaskLoop<UnlearningBatch> loop, HealthEndpoint endpoint) {
+    private UnlearnWorker(TransactionalTaskLoop<UnlearningBatch> loop, ServiceEndpoint endpoint) {
         this.loop = loop;
         this.endpoint = endpoint;
     }
@@ -70,9 +70,9 @@ public final class UnlearnWorker implements AutoCloseable {
                 schemas, UnlearningBatch.class, loopSettings, job);
         metrics.bindLoop(loop::stats);
 
-        HealthEndpoint endpoint;
+        ServiceEndpoint endpoint;
         try {
-            endpoint = HealthEndpoint.start(config.httpHost(), config.httpPort(), prometheus, () -> health(loop));
+            endpoint = ServiceEndpoint.start(config.httpHost(), config.httpPort(), prometheus::scrape, () -> health(loop));
         } catch (IOException e) {
             loop.close();
             throw new UnlearnWorkerException("cannot serve /health on " + config.httpHost() + ":" + config.httpPort()
@@ -82,16 +82,16 @@ public final class UnlearnWorker implements AutoCloseable {
         return new UnlearnWorker(loop, endpoint);
     }
 
-    private static HealthEndpoint.Health health(TransactionalTaskLoop<UnlearningBatch> loop) {
+    private static ServiceEndpoint.Health health(TransactionalTaskLoop<UnlearningBatch> loop) {
         Optional<Throwable> failure = loop.failure();
         if (failure.isPresent()) {
-            return new HealthEndpoint.Health(false, "stopped after a failure: " + failure.get());
+            return new ServiceEndpoint.Health(false, "stopped after a failure: " + failure.get());
         }
         TransactionalTaskLoop.Stats s = loop.stats();
         String counts = "committed=" + s.committed() + " retries=" + s.retries() + " deadLetters=" + s.deadLettered()
                 + " aborted=" + s.aborted();
-        return loop.isRunning() ? new HealthEndpoint.Health(true, counts)
-                : new HealthEndpoint.Health(false, "stopped; " + counts);
+        return loop.isRunning() ? new ServiceEndpoint.Health(true, counts)
+                : new ServiceEndpoint.Health(false, "stopped; " + counts);
     }
 
     /** @return the port of GET /health and GET /metrics */

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
 import io.unlearn.schemas.modelregistry.ModelRegistryClient;
+import io.unlearn.schemas.observability.ServiceEndpoint;
 import io.unlearn.schemas.processing.Output;
 import io.unlearn.schemas.processing.TaskOutcome;
 import io.unlearn.schemas.processing.TransactionalTaskLoop;
@@ -17,7 +18,6 @@ import io.unlearn.verifier.escalation.Escalation;
 import io.unlearn.verifier.escalation.VerifierOutput;
 import io.unlearn.verifier.evaluation.CandidateEvaluation;
 import io.unlearn.verifier.evaluation.DatasetCache;
-import io.unlearn.verifier.observability.HealthEndpoint;
 import io.unlearn.verifier.observability.VerifierMetrics;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -56,7 +57,7 @@ public final class Verifier implements AutoCloseable {
     private final VerifierMetrics metrics = new VerifierMetrics(meters);
     private final CandidateVerification verification;
     private final TransactionalTaskLoop<CandidateVersion> loop;
-    private final HealthEndpoint endpoint;
+    private final ServiceEndpoint endpoint;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String waitingFor;
@@ -85,7 +86,14 @@ public final class Verifier implements AutoCloseable {
                 .description("Candidate records sent to the dead-letter topic").register(meters);
         FunctionCounter.builder("verifier.aborted.transactions", loop, l -> l.stats().aborted())
                 .description("Output transactions aborted and retried").register(meters);
-        this.endpoint = new HealthEndpoint(config.httpHost(), config.httpPort(), meters, this::problems);
+        try {
+            this.endpoint = ServiceEndpoint.start(config.httpHost(), config.httpPort(), meters::scrape, () -> {
+                List<String> now = problems();
+                return new ServiceEndpoint.Health(now.isEmpty(), String.join("\n", now));
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
