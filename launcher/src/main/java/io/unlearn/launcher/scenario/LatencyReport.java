@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,10 +125,5 @@ public final class LatencyReport {
 
     private static long millis(Instant from, Instant to) {
         return to.toEpochMilli() - from.toEpochMilli();
-    }
-
-    @Override
-    public String toString() {
-        return "LatencyReport" + Arrays.toString(byModel.keySet().toArray());
     }
 }
