@@ -124,7 +124,7 @@ public record MethodChoice(UnlearningMethod method, Map<String, String> applied,
                 s.decimal("learningRate", d.learningRate()), s.integer("classBatchSize", d.classBatchSize()),
                 s.integer("sampleBatchSize", d.sampleBatchSize()), s.integer("maxEpochs", d.maxEpochs()) * k,
                 s.integer("checkEverySteps", d.checkEverySteps()), s.integer("stopRuleSamples", d.stopRuleSamples()),
-                s.whole("seed", d.seed()));
+                s.decimal("classStopAccuracy", d.classStopAccuracy()), s.whole("seed", d.seed()));
         s.rejectUnknown();
         Map<String, String> applied = new LinkedHashMap<>();
         applied.put("omega", str(c.omega()));
@@ -137,6 +137,7 @@ public record MethodChoice(UnlearningMethod method, Map<String, String> applied,
         applied.put("maxEpochs", str(c.maxEpochs()));
         applied.put("checkEverySteps", str(c.checkEverySteps()));
         applied.put("stopRuleSamples", str(c.stopRuleSamples()));
+        applied.put("classStopAccuracy", str(c.classStopAccuracy()));
         applied.put("seed", str(c.seed()));
         return new MethodChoice(Unlearning.contrastive(c), applied, c.seed());
     }
@@ -152,18 +153,22 @@ public record MethodChoice(UnlearningMethod method, Map<String, String> applied,
                     + " examples");
         }
         int activationKeys = s.integer("activationKeys", d.activationKeys());
+        int activationRounds = s.integer("activationRounds", d.activationRounds());
+        int activationSamples = s.integer("activationSamples", d.activationSamples());
         int exampleCount = s.integer("exampleCount", d.exampleCount());
         s.rejectUnknown();
         if (mode == DkvbSettings.Mode.ACTIVATIONS && activationKeys > 0) {
             activationKeys *= k;
         } else if (mode == DkvbSettings.Mode.EXAMPLES || k > 1) {
-            // The automatic key choice has no knob; a retry masks every key the forget examples select instead.
+            // A retry of the automatic key choice masks every key the forget examples select: the thorough choice.
             mode = DkvbSettings.Mode.EXAMPLES;
             exampleCount *= k;
         }
-        DkvbSettings settings = new DkvbSettings(mode, activationKeys, exampleCount);
+        DkvbSettings settings = new DkvbSettings(mode, activationKeys, activationRounds, activationSamples,
+                exampleCount);
         return new MethodChoice(Unlearning.dkvb(settings), Map.of("mode", mode.name().toLowerCase(Locale.ROOT),
-                "activationKeys", str(activationKeys), "exampleCount", str(exampleCount)), 0L);
+                "activationKeys", str(activationKeys), "activationRounds", str(activationRounds),
+                "activationSamples", str(activationSamples), "exampleCount", str(exampleCount)), 0L);
     }
 
     private static String str(Object value) {

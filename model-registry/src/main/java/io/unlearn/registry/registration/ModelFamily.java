@@ -9,7 +9,9 @@ public enum ModelFamily {
     CLASSIFIER("classifier"),
     DKVB_CLASSIFIER("dkvb_classifier"),
     DUAL_ENCODER("dual_encoder"),
-    DENOISER("denoiser");
+    DENOISER("denoiser"),
+    /** A classifier loaded from a TorchScript file whose forward returns (embedding, logits); see unlearning's README. */
+    TORCHSCRIPT_CLASSIFIER("torchscript_classifier");
 
     private final String value;
 

@@ -58,7 +58,8 @@ class RegistrationParserTest {
         List<String> expectedPrefixes = List.of(
                 "colour: unknown field",
                 "modelId: must match",
-                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser, got 'transformer'",
+                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser | torchscript_classifier,"
+                        + " got 'transformer'",
                 "architecture: must be a JSON object, got array [1]",
                 "policy.method: must be one of retrain | fine_tune | neg_grad_plus | contrastive | dkvb, got 'forget_all'",
                 "policy.settings.nested: must be a string, number or boolean",

@@ -168,7 +168,7 @@ public final class UnlearningBenchmark {
             Evaluation dkvbBefore = Unlearning.evaluate(dkvb, data, withProbe).withGapsTo(reference);
             rows.add(row("dkvb (before)", dkvbBefore, null, retrainMs, Map.of()));
             for (DkvbSettings settings : List.of(DkvbSettings.defaults(),
-                    new DkvbSettings(DkvbSettings.Mode.EXAMPLES, 0, 64))) {
+                    DkvbSettings.defaults().examples(64))) {
                 log("running dkvb " + settings);
                 UnlearningResult result = Unlearning.dkvb(settings).apply(dkvb, data);
                 try (ModelHandle m = result.model()) {

@@ -6,22 +6,30 @@ package io.unlearn.unlearning.spi;
  * @param omega retain mini-batches drawn per forget mini-batch; default 4
  * @param tau similarity temperature; default 0.7
  * @param lambdaUl weight of the unlearning loss; default 3
- * @param lambdaCe weight of the retain cross-entropy; default 1
+ * @param lambdaCe weight of the retain cross-entropy; default 6 (the paper: 1). Forgetting a class, the model it
+ *     is judged against (retrained without the class) is better on the retained classes than the original, which
+ *     confuses them with the forgotten one; a heavier retain term recovers that within the same steps. On
+ *     Fashion-MNIST class 0 the average gap to retraining fell from 2.3 to 1.2 points (retain accuracy 91.3 to
+ *     94.0 %, retraining 95.1 %); forgetting 1 % of samples it stayed at 0.3 points.
  * @param learningRate SGD learning rate; default 1e-3
  * @param classBatchSize forget batch size for class unlearning; default 64
  * @param sampleBatchSize forget batch size for sample unlearning; default 128
  * @param maxEpochs most passes over D_f before giving up on the stop rule; default 20
  * @param checkEverySteps optimizer steps between two stop-rule checks; default 4 (= ω: once per forget batch)
  * @param stopRuleSamples at most this many D_f and D_t samples are used to check the stop rule; default 512
+ * @param classStopAccuracy class unlearning stops once accuracy on D_f is at most this; default 0.01. The paper
+ *     stops at chance (1/numClasses), but the model it is judged against, retrained without the class, never
+ *     predicts it: stopping at chance left a 4-point forget-accuracy gap to it and stopped before the head had
+ *     unlearned to predict the class for the retained classes' look-alikes (retain accuracy 6 points below)
  * @param seed sampling seed; default 42
  */
 public record ContrastiveSettings(int omega, float tau, float lambdaUl, float lambdaCe, float learningRate,
         int classBatchSize, int sampleBatchSize, int maxEpochs, int checkEverySteps, int stopRuleSamples,
-        long seed) {
+        float classStopAccuracy, long seed) {
 
     /** @return the defaults listed on the record */
     public static ContrastiveSettings defaults() {
-        return new ContrastiveSettings(4, 0.7f, 3f, 1f, 1e-3f, 64, 128, 20, 4, 512, 42L);
+        return new ContrastiveSettings(4, 0.7f, 3f, 6f, 1e-3f, 64, 128, 20, 4, 512, 0.01f, 42L);
     }
 
     /**
@@ -30,6 +38,6 @@ public record ContrastiveSettings(int omega, float tau, float lambdaUl, float la
      */
     public ContrastiveSettings withLearningRate(float lr) {
         return new ContrastiveSettings(omega, tau, lambdaUl, lambdaCe, lr, classBatchSize, sampleBatchSize,
-                maxEpochs, checkEverySteps, stopRuleSamples, seed);
+                maxEpochs, checkEverySteps, stopRuleSamples, classStopAccuracy, seed);
     }
 }

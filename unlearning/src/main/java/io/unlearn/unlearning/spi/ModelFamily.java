@@ -1,13 +1,20 @@
 package io.unlearn.unlearning.spi;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** The kinds of model this module can train, save, load and unlearn. */
 public enum ModelFamily {
     /** CNN encoder, MLP projection, L2-normalized embedding, linear head. */
     CLASSIFIER("classifier"),
     /** A frozen classifier embedding followed by a discrete key-value bottleneck. */
-    DKVB_CLASSIFIER("dkvb_classifier");
+    DKVB_CLASSIFIER("dkvb_classifier"),
+    /**
+     * A classifier defined outside this module as a TorchScript file whose {@code forward(x)} returns
+     * {@code (embedding, logits)}; loaded with {@link Unlearning#loadTorchScript}, unlearned by the gradient methods.
+     */
+    TORCHSCRIPT_CLASSIFIER("torchscript_classifier");
 
     private final String value;
 
@@ -38,6 +45,7 @@ public enum ModelFamily {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown model family '" + value + "'; expected classifier | dkvb_classifier");
+        throw new IllegalArgumentException("unknown model family '" + value + "'; expected "
+                + Arrays.stream(values()).map(ModelFamily::value).collect(Collectors.joining(" | ")));
     }
 }

@@ -13,6 +13,7 @@ import io.unlearn.unlearning.internal.metrics.Evaluator;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.model.ModelFormat;
 import io.unlearn.unlearning.internal.model.Network;
+import io.unlearn.unlearning.internal.model.TorchScriptClassifier;
 import io.unlearn.unlearning.internal.train.ClassifierTraining;
 import io.unlearn.unlearning.internal.train.CostMeter;
 import io.unlearn.unlearning.internal.train.DkvbTraining;
@@ -110,7 +111,7 @@ public final class Unlearning {
      * @return the model, which the caller closes
      */
     public static ModelHandle trainDkvb(ModelHandle classifier, ImageSet train, DkvbRecipe recipe) {
-        if (!(classifier instanceof ClassifierModel c)) {
+        if (!(classifier instanceof ClassifierModel c) || classifier.family() != ModelFamily.CLASSIFIER) {
             throw new UnlearningException("a DKVB model is built on a classifier model, not on a "
                     + classifier.family().value() + " model");
         }
@@ -130,6 +131,28 @@ public final class Unlearning {
      */
     public static ModelHandle loadModel(InputStream in) {
         return ModelFormat.read(in);
+    }
+
+    /**
+     * Loads a classifier defined outside this module from a TorchScript file, with trainable parameters: family
+     * {@code torchscript_classifier}, unlearned by {@code fine_tune}, {@code neg_grad_plus} and {@code contrastive},
+     * evaluated, copied and saved like any model ({@link #loadModel} reads a saved one back without the file).
+     *
+     * <p>The module's {@code forward(x)} takes images {@code (N, 1, rows, cols)} (float32, pixels in [0, 1]) and
+     * returns the tuple {@code (embedding (N, E), logits (N, numClasses))}, the embedding L2-normalized. The outputs'
+     * number, shapes and type are checked on a zero batch before the handle is returned (the normalization is not).
+     * See {@code TorchScriptClassifier} for the details.
+     *
+     * @param file a file written by {@code torch.jit.save} (a scripted or traced module)
+     * @param numClasses the number of classes the logits must have
+     * @param rows the input height
+     * @param cols the input width
+     * @return the model, which the caller closes
+     * @throws io.unlearn.unlearning.errors.ModelFormatException when the file is not a TorchScript module that
+     *     follows the convention, naming what it returned
+     */
+    public static ModelHandle loadTorchScript(Path file, int numClasses, int rows, int cols) {
+        return TorchScriptClassifier.load(file, numClasses, rows, cols);
     }
 
     /**

@@ -34,7 +34,8 @@ import java.util.Random;
  *
  * <p>Stop rules, checked before the first step and every {@code checkEverySteps} steps on at most
  * {@code stopRuleSamples} samples: sample unlearning stops once accuracy on D_f ≤ accuracy on D_t; class
- * unlearning stops once accuracy on D_f ≤ 1/numClasses. Both give up after {@code maxEpochs} passes over D_f.
+ * unlearning stops once accuracy on D_f ≤ {@code classStopAccuracy} (the paper: 1/numClasses; see
+ * {@link ContrastiveSettings#classStopAccuracy()} for why lower). Both give up after {@code maxEpochs} passes over D_f.
  */
 public final class ContrastiveUnlearning implements UnlearningMethod {
 
@@ -119,14 +120,14 @@ public final class ContrastiveUnlearning implements UnlearningMethod {
 
         boolean reached() {
             forgetAccuracy = Inference.accuracy(model, data.train(), forgetProbe, cost);
-            threshold = data.classLevel() ? 1.0 / data.train().numClasses()
+            threshold = data.classLevel() ? settings.classStopAccuracy()
                     : Inference.accuracy(model, data.test(), testProbe, cost);
             return forgetAccuracy <= threshold;
         }
 
         String describe() {
             return String.format("forget accuracy %.4f <= %s %.4f", forgetAccuracy,
-                    data.classLevel() ? "1/numClasses" : "test accuracy", threshold);
+                    data.classLevel() ? "classStopAccuracy" : "test accuracy", threshold);
         }
     }
 }

@@ -23,8 +23,10 @@ import java.util.stream.IntStream;
  * only, no gradients:
  *
  * <pre>
- *   via activations:  a_ck = Σ_{x ∈ D_f} [sel_c(x) = k];   mask the N_a keys with the largest a_ck (a_ck > 0)
- *                     (N_a = 0: mask every key with a_ck ≥ |D_f| / K, i.e. used by D_f more than a uniform share)
+ *   via activations:  a_ck = Σ_{x ∈ S} [sel_c(x) = k];   mask the N_a keys with the largest a_ck (a_ck > 0)
+ *                     (N_a = 0: mask every key with a_ck ≥ |S| / K, i.e. used by S more than a uniform share, then
+ *                     count again under the new mask, {@code activationRounds} times)
+ *                     S: at most {@code activationSamples} samples of D_f, evenly spread
  *   via examples:     mask every key selected by the first N_e samples of D_f
  *   m ← m ∨ new mask      (masked keys leave the nearest-key search)
  * </pre>
@@ -53,34 +55,70 @@ public final class DkvbUnlearning implements UnlearningMethod {
             int codebooks = child.dkvbBlock().architecture().codebooks();
             int keys = child.dkvbBlock().architecture().keysPerCodebook();
             int[] forget = data.forgetPositions();
-            int[] selected = settings.mode() == DkvbSettings.Mode.EXAMPLES
-                    ? Arrays.copyOf(forget, Math.min(forget.length, settings.exampleCount())) : forget;
-            int[][] selections = DkvbTraining.select(child, data.train(), selected, cost);
-            long[] activations = new long[codebooks * keys];
-            for (int[] row : selections) {
-                for (int c = 0; c < codebooks; c++) {
-                    activations[c * keys + row[c]]++;
-                }
-            }
-            List<Integer> toMask = settings.mode() == DkvbSettings.Mode.EXAMPLES
-                    ? IntStream.range(0, activations.length).filter(i -> activations[i] > 0).boxed().toList()
-                    : topActivated(activations, selected.length, keys);
             float[] mask = child.keyMask();
             int added = 0;
-            for (int key : toMask) {
-                added += mask[key] == 0f ? 1 : 0;
-                mask[key] = 1f;
+            int rounds = 0;
+            if (settings.mode() == DkvbSettings.Mode.EXAMPLES) {
+                int[] examples = Arrays.copyOf(forget, Math.min(forget.length, settings.exampleCount()));
+                long[] activations = activations(DkvbTraining.select(child, data.train(), examples, cost), codebooks, keys);
+                added = mask(child, mask, IntStream.range(0, activations.length).filter(i -> activations[i] > 0));
+                rounds = 1;
+            } else {
+                int[] counted = evenlySpread(forget, settings.activationSamples());
+                // the rounds count on the same embeddings: the encoder, the method's only real cost, runs once
+                List<float[]> embeddings = DkvbTraining.embed(child, data.train(), counted, cost);
+                int maxRounds = settings.activationKeys() > 0 ? 1 : settings.activationRounds();
+                while (rounds < maxRounds) {
+                    long[] activations = activations(DkvbTraining.select(child, embeddings), codebooks, keys);
+                    int newly = mask(child, mask, topActivated(activations, counted.length, keys).stream()
+                            .mapToInt(Integer::intValue));
+                    rounds++;
+                    added += newly;
+                    if (newly == 0) {
+                        break;
+                    }
+                }
             }
-            child.setKeyMask(mask);
             Map<String, String> details = new LinkedHashMap<>();
             details.put("mode", settings.mode().name().toLowerCase(java.util.Locale.ROOT));
+            details.put("rounds", String.valueOf(rounds));
             details.put("keys.masked.new", String.valueOf(added));
             details.put("keys.masked.total", String.valueOf((int) IntStream.range(0, mask.length)
                     .filter(i -> mask[i] != 0f).count()));
-            details.put("keys.masked", toMask.stream().map(k -> (k / keys) + ":" + (k % keys))
-                    .collect(Collectors.joining(",")));
+            details.put("keys.masked", IntStream.range(0, mask.length).filter(k -> mask[k] != 0f)
+                    .mapToObj(k -> (k / keys) + ":" + (k % keys)).collect(Collectors.joining(",")));
             return new UnlearningResult(child, method(), cost.cost(), details);
         });
+    }
+
+    /** @return at most {@code count} of {@code positions}, at even strides, in order */
+    static int[] evenlySpread(int[] positions, int count) {
+        if (positions.length <= count) {
+            return positions;
+        }
+        return IntStream.range(0, count).map(i -> positions[(int) ((long) i * positions.length / count)]).toArray();
+    }
+
+    /** @return a_ck: how many of the selections chose key k of codebook c, indexed c * K + k */
+    private static long[] activations(int[][] selections, int codebooks, int keysPerCodebook) {
+        long[] activations = new long[codebooks * keysPerCodebook];
+        for (int[] row : selections) {
+            for (int c = 0; c < row.length; c++) {
+                activations[c * keysPerCodebook + row[c]]++;
+            }
+        }
+        return activations;
+    }
+
+    /** Adds {@code keys} to the child's mask; returns how many were not masked before. */
+    private static int mask(DkvbModel child, float[] mask, IntStream keys) {
+        int added = 0;
+        for (int key : keys.toArray()) {
+            added += mask[key] == 0f ? 1 : 0;
+            mask[key] = 1f;
+        }
+        child.setKeyMask(mask);
+        return added;
     }
 
     private List<Integer> topActivated(long[] activations, int forgetCount, int keysPerCodebook) {

@@ -14,12 +14,13 @@ final class Networks {
     private Networks() {
     }
 
+    /** Accepts both families of {@link ClassifierModel}: {@code classifier} and {@code torchscript_classifier}. */
     static ClassifierModel classifier(ModelHandle handle, Method method) {
         if (handle instanceof ClassifierModel c) {
             return c;
         }
-        throw new UnlearningException(method.value() + " unlearns classifier models, but the parent is a "
-                + handle.family().value() + " model; use dkvb for dkvb_classifier models");
+        throw new UnlearningException(method.value() + " unlearns classifier and torchscript_classifier models, but the"
+                + " parent is a " + handle.family().value() + " model; use dkvb for dkvb_classifier models");
     }
 
     /**

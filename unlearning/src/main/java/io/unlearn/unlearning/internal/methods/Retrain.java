@@ -1,9 +1,11 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.unlearning.errors.UnlearningException;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.train.ClassifierTraining;
 import io.unlearn.unlearning.internal.train.CostMeter;
 import io.unlearn.unlearning.spi.Method;
+import io.unlearn.unlearning.spi.ModelFamily;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.UnlearningData;
@@ -13,7 +15,7 @@ import java.util.Map;
 
 /**
  * Exact unlearning, the reference: {@code θ_retrain = Train(D_r; recipe, seed of the parent)}. The parent's
- * parameters are not used, only its seed.
+ * parameters are not used, only its seed. Only the built-in {@code classifier} family can be retrained.
  */
 public final class Retrain implements UnlearningMethod {
 
@@ -34,7 +36,10 @@ public final class Retrain implements UnlearningMethod {
 
     @Override
     public UnlearningResult apply(ModelHandle parent, UnlearningData data) {
-        Networks.classifier(parent, method());
+        if (Networks.classifier(parent, method()).family() != ModelFamily.CLASSIFIER) {
+            throw new UnlearningException("retrain trains the built-in classifier from scratch and cannot re-create a "
+                    + parent.family().value() + " model; use fine_tune, neg_grad_plus or contrastive");
+        }
         CostMeter cost = new CostMeter();
         TrainingRecipe r = recipe.withSeed(parent.info().seed());
         ClassifierModel child = ClassifierTraining.train(data.train(), data.retainPositions(), r, cost, "retrain");

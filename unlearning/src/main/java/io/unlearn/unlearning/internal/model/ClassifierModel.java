@@ -13,15 +13,25 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
 
-/** A loaded classifier-family model version: a {@link ClassifierBlock} and its parameters. */
-public final class ClassifierModel implements Network {
+/**
+ * A loaded classifier model version: a network mapping images to {@code (z, logits)} whose parameters the gradient
+ * methods ({@code fine_tune}, {@code neg_grad_plus}, {@code contrastive}) train in place on a copy.
+ *
+ * <p>This class is the {@code classifier} family: a {@link ClassifierBlock} and its parameters. Its one subclass,
+ * {@link TorchScriptClassifier} (family {@code torchscript_classifier}), runs a TorchScript module instead, so
+ * every method written against this class runs unchanged on either.
+ */
+public sealed class ClassifierModel implements Network permits TorchScriptClassifier {
 
     private final Model model;
     private final ClassifierBlock block;
     private final ModelInfo info;
     private ForgetRequest forgotten = ForgetRequest.none();
 
-    private ClassifierModel(Model model, ClassifierBlock block, ModelInfo info) {
+    /**
+     * @param block the built-in network, or null for a {@link TorchScriptClassifier} (which overrides every use)
+     */
+    ClassifierModel(Model model, ClassifierBlock block, ModelInfo info) {
         this.model = model;
         this.block = block;
         this.info = info;

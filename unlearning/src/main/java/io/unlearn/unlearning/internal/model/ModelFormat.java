@@ -1,6 +1,7 @@
 package io.unlearn.unlearning.internal.model;
 
 import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.nn.Block;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.spi.ForgetRequest;
@@ -30,10 +31,15 @@ import java.util.TreeSet;
  *   UTF  family                        e.g. "classifier"
  *   long seed; UTF engine; UTF djlVersion; UTF device      provenance ({@link ModelInfo})
  *   int  numClasses, rows, cols, conv1, conv2, hidden, embeddingDim
+ *                                      (torchscript_classifier: conv1 = conv2 = hidden = 0, embeddingDim = E)
  *   [format 2+] forgotten: int n, n x UTF sample id; int n, n x UTF subject id; int n, n x int class (sorted)
  *   [dkvb_classifier only] int codebooks, keysPerCodebook, keyDim
- *   DJL block parameters ({@code Block.saveParameters}: each block writes its own version byte)
+ *   DJL block parameters ({@code Block.saveParameters}: each block writes its own version byte;
+ *                         torchscript_classifier: {@code PtSymbolBlock.saveParameters}, the whole module)
  * </pre>
+ *
+ * <p>The family {@code torchscript_classifier} ({@link TorchScriptClassifier}) is written as format version 2; a
+ * build that predates it rejects such a file naming the unknown family.
  */
 public final class ModelFormat {
 
@@ -109,15 +115,15 @@ public final class ModelFormat {
                     arch.cols());
             ForgetRequest forgotten = version >= 2 ? readForgotten(in) : ForgetRequest.none();
             Network model;
-            if (family == ModelFamily.CLASSIFIER) {
-                model = ClassifierModel.load(info, arch, in);
-            } else {
-                DkvbArchitecture dkvb = new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt());
-                model = DkvbModel.load(info, arch, dkvb, in);
-            }
+            model = switch (family) {
+                case CLASSIFIER -> ClassifierModel.load(info, arch, in);
+                case DKVB_CLASSIFIER -> DkvbModel.load(info, arch,
+                        new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt()), in);
+                case TORCHSCRIPT_CLASSIFIER -> TorchScriptClassifier.load(info, arch.embeddingDim(), in);
+            };
             model.recordForgotten(forgotten);
             return model;
-        } catch (IOException | MalformedModelException | IllegalArgumentException e) {
+        } catch (IOException | MalformedModelException | IllegalArgumentException | EngineException e) {
             throw new ModelFormatException("cannot read saved model: " + e.getMessage(), e);
         }
     }

@@ -13,7 +13,10 @@ public interface Network extends ModelHandle {
     /** @return the DJL model that owns the parameters */
     Model djlModel();
 
-    /** @return the classifier block (for DKVB: the frozen backbone whose z feeds the bottleneck) */
+    /**
+     * @return the classifier block (for DKVB: the frozen backbone whose z feeds the bottleneck)
+     * @throws io.unlearn.unlearning.errors.UnlearningException for a {@link TorchScriptClassifier}, which has none
+     */
     ClassifierBlock classifierBlock();
 
     /**
@@ -28,10 +31,9 @@ public interface Network extends ModelHandle {
         return djlModel().getBlock().forward(ps, new NDList(x), training);
     }
 
-    /** @return the shape of a one-image input batch, for initialization */
+    /** @return the shape of a one-image input batch, for initialization: (1, 1, rows, cols) of {@link #info()} */
     default Shape inputShape() {
-        ClassifierArchitecture a = classifierBlock().architecture();
-        return new Shape(1, 1, a.rows(), a.cols());
+        return new Shape(1, 1, info().imageRows(), info().imageCols());
     }
 
     @Override

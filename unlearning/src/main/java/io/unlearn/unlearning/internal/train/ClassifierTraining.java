@@ -2,6 +2,7 @@ package io.unlearn.unlearning.internal.train;
 
 import io.unlearn.unlearning.internal.model.ClassifierArchitecture;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
+import io.unlearn.unlearning.internal.model.Network;
 import io.unlearn.unlearning.spi.ImageSet;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import java.util.Random;
@@ -29,6 +30,28 @@ public final class ClassifierTraining {
             String label) {
         ClassifierModel model = ClassifierModel.create(
                 ClassifierArchitecture.defaults(set.numClasses(), set.rows(), set.cols()), recipe.seed());
+        try {
+            fit(model, set, positions, recipe, cost, label);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
+    }
+
+    /**
+     * Trains a model's current parameters in place with the recipe (its seed drives only the shuffles): how a
+     * classifier whose parameters come from elsewhere, e.g. a TorchScript file, is trained before it is unlearned.
+     *
+     * @param model the model to update
+     * @param set the images
+     * @param positions the samples to train on
+     * @param recipe epochs, batch size, learning rate, seed of the shuffles
+     * @param cost where sample-passes are counted
+     * @param label the progress label
+     */
+    public static void fit(Network model, ImageSet set, int[] positions, TrainingRecipe recipe, CostMeter cost,
+            String label) {
         Random random = new Random(recipe.seed());
         Progress progress = new Progress(label, (long) recipe.epochs() * positions.length);
         try (GradientSteps steps = new GradientSteps(model, GradientSteps.adam(recipe.learningRate()), cost,
@@ -41,11 +64,7 @@ public final class ClassifierTraining {
                     });
                 }
             }
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
         }
         progress.finish();
-        return model;
     }
 }

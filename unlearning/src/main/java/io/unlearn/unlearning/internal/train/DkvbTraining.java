@@ -3,12 +3,14 @@ package io.unlearn.unlearning.internal.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.model.DkvbArchitecture;
 import io.unlearn.unlearning.internal.model.DkvbModel;
 import io.unlearn.unlearning.spi.DkvbRecipe;
 import io.unlearn.unlearning.spi.ImageSet;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -83,27 +85,54 @@ public final class DkvbTraining {
      * @return (N, C) key indices
      */
     public static int[][] select(DkvbModel model, ImageSet set, int[] positions, CostMeter cost) {
-        int[][] out = new int[positions.length][];
+        return select(model, embed(model, set, positions, cost));
+    }
+
+    /**
+     * Runs the frozen encoder once over {@code positions}, so that keys can be selected again under another mask
+     * without running it again: the encoder is where a forward pass costs.
+     *
+     * @param cost where forward passes are counted, or null
+     * @return the embeddings, in chunks of at most {@link Inference#BATCH} samples, each (n, E) row-major
+     */
+    public static List<float[]> embed(DkvbModel model, ImageSet set, int[] positions, CostMeter cost) {
+        List<float[]> chunks = new ArrayList<>();
         for (int from = 0; from < positions.length; from += Inference.BATCH) {
             int[] chunk = Arrays.copyOfRange(positions, from, Math.min(positions.length, from + Inference.BATCH));
             try (NDManager m = model.djlModel().getNDManager().newSubManager()) {
-                ParameterStore ps = new ParameterStore(m, false);
-                NDArray z = model.classifierBlock().embed(ps, Batches.images(m, set, chunk), false);
-                long[] flat = model.dkvbBlock().selectKeys(ps, z).toLongArray();
-                int c = flat.length / chunk.length;
-                for (int i = 0; i < chunk.length; i++) {
-                    int[] row = new int[c];
-                    for (int j = 0; j < c; j++) {
-                        row[j] = (int) flat[i * c + j];
-                    }
-                    out[from + i] = row;
-                }
+                chunks.add(model.classifierBlock().embed(new ParameterStore(m, false), Batches.images(m, set, chunk),
+                        false).toFloatArray());
             }
             if (cost != null) {
                 cost.forward(chunk.length);
             }
         }
-        return out;
+        return chunks;
+    }
+
+    /**
+     * Selects, for embeddings from {@link #embed}, the key of each codebook under the model's current mask.
+     *
+     * @return (N, C) key indices
+     */
+    public static int[][] select(DkvbModel model, List<float[]> embeddings) {
+        int codebooks = model.dkvbBlock().architecture().codebooks();
+        long embeddingSize = model.classifierBlock().architecture().embeddingDim();
+        List<int[]> out = new ArrayList<>();
+        for (float[] chunk : embeddings) {
+            try (NDManager m = model.djlModel().getNDManager().newSubManager()) {
+                NDArray z = m.create(chunk, new Shape(chunk.length / embeddingSize, embeddingSize));
+                long[] flat = model.dkvbBlock().selectKeys(new ParameterStore(m, false), z).toLongArray();
+                for (int i = 0; i < flat.length / codebooks; i++) {
+                    int[] row = new int[codebooks];
+                    for (int j = 0; j < codebooks; j++) {
+                        row[j] = (int) flat[i * codebooks + j];
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out.toArray(new int[0][]);
     }
 
     /** Lloyd's k-means per codebook; an emptied cluster is re-seeded with a random point. */

@@ -63,7 +63,7 @@ class DkvbUnlearningTest {
         int[] selected = Arrays.stream(DkvbTraining.select(parent, train, firstFive, null))
                 .flatMapToInt(row -> IntStream.range(0, C).map(c -> c * K + row[c])).distinct().sorted().toArray();
 
-        UnlearningResult result = new DkvbUnlearning(new DkvbSettings(DkvbSettings.Mode.EXAMPLES, 0, 5))
+        UnlearningResult result = new DkvbUnlearning(DkvbSettings.defaults().examples(5))
                 .apply(parent, data);
 
         try (DkvbModel child = (DkvbModel) result.model()) {
@@ -99,12 +99,48 @@ class DkvbUnlearningTest {
                 .sorted(Comparator.comparingLong((Integer i) -> counts[i]).reversed().thenComparing(i -> i))
                 .limit(4).mapToInt(Integer::intValue).sorted().toArray();
 
-        UnlearningResult result = new DkvbUnlearning(new DkvbSettings(DkvbSettings.Mode.ACTIVATIONS, 4, 0))
+        UnlearningResult result = new DkvbUnlearning(new DkvbSettings(DkvbSettings.Mode.ACTIVATIONS, 4, 1, 1024, 0))
                 .apply(parent, data);
 
         try (DkvbModel child = (DkvbModel) result.model()) {
             assertArrayEquals(expectedMask(top), child.keyMask());
             assertEquals("4", result.details().get("keys.masked.new"));
         }
+    }
+
+    @Test
+    void shouldCountAgainUnderTheFirstRoundsMaskInTheSecondRound() {
+        int[] forget = data.forgetPositions();
+        DkvbSettings oneRound = new DkvbSettings(DkvbSettings.Mode.ACTIVATIONS, 0, 1, 1024, 0);
+        DkvbSettings twoRounds = new DkvbSettings(DkvbSettings.Mode.ACTIVATIONS, 0, 2, 1024, 0);
+
+        try (DkvbModel first = (DkvbModel) new DkvbUnlearning(oneRound).apply(parent, data).model();
+             DkvbModel second = (DkvbModel) new DkvbUnlearning(twoRounds).apply(parent, data).model()) {
+            // round two: the keys D_f selects more than a uniform share of, once round one's keys are masked
+            long[] counts = new long[C * K];
+            for (int[] row : DkvbTraining.select(first, train, forget, null)) {
+                for (int c = 0; c < C; c++) {
+                    counts[c * K + row[c]]++;
+                }
+            }
+            float[] expected = first.keyMask();
+            for (int key = 0; key < C * K; key++) {
+                if (counts[key] > 0 && counts[key] >= (double) forget.length / K) {
+                    expected[key] = 1f;
+                }
+            }
+            assertArrayEquals(expected, second.keyMask());
+            assertTrue(IntStream.range(0, C * K).filter(k -> second.keyMask()[k] != 0f).count()
+                    > IntStream.range(0, C * K).filter(k -> first.keyMask()[k] != 0f).count(),
+                    "the second round must find keys D_f moved to");
+        }
+    }
+
+    @Test
+    void shouldCountAnEvenSpreadOfAtMostActivationSamplesOfTheForgetSet() {
+        int[] positions = IntStream.range(100, 110).toArray();
+
+        assertArrayEquals(new int[] {100, 102, 105, 107}, DkvbUnlearning.evenlySpread(positions, 4));
+        assertArrayEquals(positions, DkvbUnlearning.evenlySpread(positions, 10));
     }
 }

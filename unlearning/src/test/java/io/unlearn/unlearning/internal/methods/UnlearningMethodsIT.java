@@ -44,7 +44,7 @@ class UnlearningMethodsIT {
      * pushing D_f away degrades D_t as fast and the rule must catch the first step where D_f is no better.
      */
     private static final ContrastiveSettings CONTRASTIVE = new ContrastiveSettings(4, 0.7f, 3f, 1f, 1e-3f, 64, 128,
-            20, 1, 1024, 42L);
+            20, 1, 1024, 0.01f, 42L);
 
     private static ImageSet train;
     private static UnlearningData classData;
@@ -134,7 +134,7 @@ class UnlearningMethodsIT {
     void shouldStopContrastiveSampleUnlearningOnceForgetAccuracyIsAtMostTestAccuracy() {
         // Noisy prototypes are not memorized (forget accuracy is about test accuracy already), so the exact answer
         // is close to a no-op: with a small step the rule must fire before the shared representation degrades.
-        ContrastiveSettings gentle = new ContrastiveSettings(4, 0.7f, 3f, 1f, 1e-4f, 64, 128, 20, 1, 1024, 42L);
+        ContrastiveSettings gentle = new ContrastiveSettings(4, 0.7f, 3f, 1f, 1e-4f, 64, 128, 20, 1, 1024, 0.01f, 42L);
 
         Evaluation e = run(Unlearning.contrastive(gentle), parent, sampleData);
 
