@@ -65,7 +65,8 @@ public final class UnlearnWorker implements AutoCloseable {
                 config.batchesTopic(), config.deadLetterTopic(), config.pollTimeout(), config.retryBackoff(),
                 config.shutdownTimeout());
         TransactionalTaskLoop<UnlearningBatch> loop = new TransactionalTaskLoop<>(
-                new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.workerId())),
+                new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.workerId(),
+                        config.transactionalId())),
                 new KafkaProducer<>(TransactionalTaskLoop.producerConfig(producerCommon, config.transactionalId())),
                 schemas, UnlearningBatch.class, loopSettings, job);
         metrics.bindLoop(loop::stats);

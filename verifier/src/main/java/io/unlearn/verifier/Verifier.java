@@ -79,7 +79,8 @@ public final class Verifier implements AutoCloseable {
                 config.candidatesTopic(), config.deadLetterTopic(), config.pollTimeout(), config.retryBackoff(),
                 config.shutdownTimeout());
         this.loop = new TransactionalTaskLoop<>(
-                new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.verifierId())),
+                new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.verifierId(),
+                        transactionalId(config))),
                 new KafkaProducer<>(TransactionalTaskLoop.producerConfig(producerCommon, transactionalId(config))),
                 schemas, CandidateVersion.class, settings, this::verify);
         FunctionCounter.builder("verifier.dead.letters", loop, l -> l.stats().deadLettered())
