@@ -25,6 +25,7 @@ import io.unlearn.registry.state.Views.VersionView;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 
 import java.util.ArrayList;
@@ -264,9 +265,10 @@ public final class RegistryState {
 
     /**
      * {@code GET /requests/{requestId}}: the request's status history, and per model the first version that
-     * excludes it: the first PASSED version, in chain order, whose request ids contain it. Every version recorded
-     * after it descends from it (the production alias only moves forward along the chain), so every later
-     * production version excludes the request as well.
+     * excludes it: the first PASSED version, in chain order, whose request ids contain it, or, when no version
+     * names it, the PASSED version its VERIFIED status names (its samples were already forgotten on arrival). Every
+     * version recorded after it descends from it (the production alias only moves forward along the chain), so
+     * every later production version excludes the request as well.
      */
     public synchronized RequestView request(String requestId) {
         List<StatusView> history = statusesByRequest.getOrDefault(requestId, List.of()).stream()
@@ -284,20 +286,23 @@ public final class RegistryState {
                 VersionStatus status = status(v);
                 attempts.add(new Attempt(v.recorded.getVersionId(), v.recorded.getBatchId(), status));
                 if (first == null && status == VersionStatus.PASSED) {
-                    first = new FirstExcludingVersion(v.recorded.getVersionId(), v.recorded.getParentVersionId(),
-                            v.recorded.getBatchId(), v.recorded.getArtifactDigest(),
-                            v.verification.getDetails().get(LineageDetails.VERIFIED_AT),
-                            parse(v.verification.getDetails().get(LineageDetails.CHECKS)), v.recordedRef,
-                            v.verificationRef);
+                    first = firstExcluding(v);
                 }
             }
-            if (!attempts.isEmpty()) {
-                String current = currentVersion(m);
-                String firstId = first == null ? null : first.versionId();
-                boolean currentExcludes = firstId != null && pathToBase(m, current).stream()
-                        .anyMatch(v -> v.recorded.getVersionId().equals(firstId));
-                exclusions.add(new ModelExclusion(m.modelId, first, current, currentExcludes, attempts));
+            boolean onArrival = false;
+            if (attempts.isEmpty()) {
+                Optional<VersionState> already = excludedOnArrival(m, requestId);
+                if (already.isEmpty()) {
+                    continue;
+                }
+                first = firstExcluding(already.get());
+                onArrival = true;
             }
+            String current = currentVersion(m);
+            String firstId = first == null ? null : first.versionId();
+            boolean currentExcludes = firstId != null && pathToBase(m, current).stream()
+                    .anyMatch(v -> v.recorded.getVersionId().equals(firstId));
+            exclusions.add(new ModelExclusion(m.modelId, first, current, currentExcludes, attempts, onArrival));
         }
         if (history.isEmpty() && exclusions.isEmpty()) {
             throw new NotFoundException("deletion request '" + requestId + "' is unknown to the registry: no status"
@@ -307,6 +312,26 @@ public final class RegistryState {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private FirstExcludingVersion firstExcluding(VersionState v) {
+        return new FirstExcludingVersion(v.recorded.getVersionId(), v.recorded.getParentVersionId(),
+                v.recorded.getBatchId(), v.recorded.getArtifactDigest(),
+                v.verification.getDetails().get(LineageDetails.VERIFIED_AT),
+                parse(v.verification.getDetails().get(LineageDetails.CHECKS)), v.recordedRef, v.verificationRef);
+    }
+
+    /**
+     * The PASSED version of {@code m} that a VERIFIED status of the request names although the version's request ids
+     * do not contain it: the worker found the request's samples already forgotten by that version.
+     */
+    private Optional<VersionState> excludedOnArrival(ModelState m, String requestId) {
+        return statusesByRequest.getOrDefault(requestId, List.of()).stream()
+                .filter(s -> s.getState() == RequestState.VERIFIED && m.modelId.equals(s.getModelId())
+                        && s.getVersionId() != null)
+                .map(s -> m.versions.get(s.getVersionId()))
+                .filter(v -> v != null && v.recorded != null && status(v) == VersionStatus.PASSED)
+                .findFirst();
+    }
 
     private ModelState requireModel(String modelId) {
         ModelState m = models.get(modelId);

@@ -77,9 +77,14 @@ public final class Views {
      * What the registry knows about a request for one model: the first version that excludes it (the first
      * PASSED version in chain order whose request ids contain it; null while there is none), whether the model's
      * current version descends from that one (and so excludes the request too), and every attempt.
+     *
+     * <p>{@code excludedOnArrival}: the worker found every sample the request names already forgotten by the
+     * model's verified version when the request reached it, and made no new version; that version is then the
+     * first excluding one (the VERIFIED status names it), and {@code attempts} is empty.
      */
     public record ModelExclusion(String modelId, FirstExcludingVersion firstExcludingVersion,
-                                 String currentVersionId, boolean currentVersionExcludes, List<Attempt> attempts) {
+                                 String currentVersionId, boolean currentVersionExcludes, List<Attempt> attempts,
+                                 boolean excludedOnArrival) {
     }
 
     /** The first version of a model that excludes a request, and the lineage events that prove it. */

@@ -196,6 +196,33 @@ class RegistryStateTest {
         assertEquals(VersionStatus.BASE, registry.state.versions("m1").get(0).status());
     }
 
+    @Test
+    void shouldNameTheVerifiedVersionThatHadAlreadyForgottenARequestsSamplesOnArrival() {
+        // Given v2 passed, and r-7, naming samples v2 had already forgotten, was VERIFIED by the worker with v2
+        recordRetryThenSuccess();
+        registry.state.apply(alreadyExcluded("r-7", "v2"));
+        // and r-8 names a version that failed verification
+        registry.state.apply(alreadyExcluded("r-8", "v1"));
+
+        // When asking about r-7
+        ModelExclusion m1 = registry.state.request("r-7").models().get(0);
+
+        // Then v2 is its first excluding version, with its proof, though no version lists r-7
+        assertEquals("v2", m1.firstExcludingVersion().versionId());
+        assertEquals("VERIFICATION_RECORDED", m1.firstExcludingVersion().verificationRecorded().type());
+        assertTrue(m1.excludedOnArrival());
+        assertEquals(List.of(), m1.attempts());
+        assertTrue(m1.currentVersionExcludes(), "production v3 descends from v2");
+        // and a status naming a version that did not pass proves nothing
+        assertEquals(List.of(), registry.state.request("r-8").models());
+        assertEquals(false, registry.state.request("r-1").models().get(0).excludedOnArrival());
+    }
+
+    private static RequestStatus alreadyExcluded(String requestId, String versionId) {
+        return RequestStatus.newBuilder(status(requestId, RequestState.VERIFIED)).setVersionId(versionId)
+                .setStage("unlearn-worker").setReason("already excluded by verified version " + versionId).build();
+    }
+
     private static RequestStatus status(String requestId, RequestState state) {
         return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId("m1")
                 .setStage("stream-processor").setAt(T0).build();
