@@ -75,7 +75,10 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
             Duration retryBackoff) {
     }
 
-    /** The version this worker last emitted per model, until the registry shows its verdict. */
+    /**
+     * The version this worker last emitted per model (or, after a start, the last one the candidates topic holds),
+     * until the registry shows its verdict.
+     */
     private record Emitted(String versionId, String batchId, int attempt) {
     }
 
@@ -105,6 +108,19 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
         this.metrics = metrics;
         this.clock = clock;
         this.device = Unlearning.defaultDevice();
+    }
+
+    /**
+     * Takes over the last committed candidate of a model from before this worker started (see
+     * {@link CommittedCandidates}): until the registry shows its verdict, no batch of the model starts. Without it,
+     * a worker restarted before the registry recorded its predecessor's last candidate would build the next
+     * version on that candidate's parent: a fork that leaves out the candidate's requests.
+     *
+     * @param candidate the model's last candidate on the candidates topic
+     */
+    public void resumeAfter(CandidateVersion candidate) {
+        awaitingVerdict.putIfAbsent(candidate.getModelId(), new Emitted(candidate.getVersionId(),
+                candidate.getBatchId(), candidate.getAttempt()));
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
 import io.unlearn.schemas.modelregistry.ModelRegistryClient;
 import io.unlearn.schemas.observability.ServiceEndpoint;
 import io.unlearn.schemas.processing.TransactionalTaskLoop;
+import io.unlearn.schemas.serde.AvroSerde;
+import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.unlearning.spi.Unlearning;
 import io.unlearn.worker.errors.UnlearnWorkerException;
@@ -20,12 +22,15 @@ import java.util.Optional;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * A running unlearn-worker: the consumer loop over the batches topic running {@link BatchUnlearning}, plus the
  * health and metrics endpoint. {@link #start} wires and starts everything; {@link #close} stops gracefully.
  */
 public final class UnlearnWorker implements AutoCloseable {
+
+    private static final Duration STARTUP_READ_TIMEOUT = Duration.ofMinutes(1);
 
     private final TransactionalTaskLoop<UnlearningBatch> loop;
     private final ServiceEndpoint endpoint;
@@ -61,6 +66,14 @@ public final class UnlearnWorker implements AutoCloseable {
         consumerCommon.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         Map<String, Object> producerCommon = new HashMap<>(config.producerOverrides());
         producerCommon.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try {
+            CommittedCandidates.lastPerModel(consumerCommon, config.candidatesTopic(),
+                    new AvroSerde<>(CandidateVersion.class, schemas).deserializer(), STARTUP_READ_TIMEOUT)
+                    .values().forEach(job::resumeAfter);
+        } catch (KafkaException e) {
+            throw new UnlearnWorkerException("cannot read the committed candidates on " + config.candidatesTopic()
+                    + " at " + config.bootstrapServers() + ": " + e, e);
+        }
         TransactionalTaskLoop.Settings loopSettings = new TransactionalTaskLoop.Settings("unlearn-worker",
                 config.batchesTopic(), config.deadLetterTopic(), config.pollTimeout(), config.retryBackoff(),
                 config.shutdownTimeout());

@@ -205,6 +205,25 @@ class BatchUnlearningTest {
     }
 
     @Test
+    void shouldWaitAfterARestartForTheVerdictOnTheLastCommittedCandidateTheRegistryHasNotRecorded() {
+        // Given a restarted job told of a predecessor's committed candidate v-9 that the registry has not recorded
+        BatchUnlearning job = job();
+        job.resumeAfter(CandidateVersion.newBuilder(candidates(job().run(batch("m1", List.of("3")), "batches-0@0"))
+                .get(0)).setVersionId("v-9").setBatchId("m1-000001").build());
+        UnlearningBatch next = batch("m1", List.of("5"));
+        next.setBatchId("m1-000002");
+
+        // When the model's next batch comes, then it waits rather than build on the base beside v-9
+        TaskOutcome.RetryLater later = assertInstanceOf(TaskOutcome.RetryLater.class, job.run(next, "batches-0@1"));
+        assertTrue(later.why().contains("v-9") && later.why().contains("not yet recorded"), later.why());
+
+        // When the registry records v-9 as passed and production, then the next batch builds on it
+        registry.put("m1", model("v-9", List.of(version("v-base", null, null, "BASE", baseDigest),
+                version("v-9", "v-base", "m1-000001", "PASSED", baseDigest))));
+        assertEquals("v-9", candidates(job.run(next, "batches-0@1")).get(0).getParentVersionId());
+    }
+
+    @Test
     void shouldRetryLaterWhenTheModelRegistryIsUnavailable() {
         models = id -> {
             throw new ModelRegistryUnavailableException("GET /models/m1: connection refused", null);
