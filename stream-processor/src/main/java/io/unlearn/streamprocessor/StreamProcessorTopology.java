@@ -26,12 +26,15 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
+
+import java.util.Map;
 
 /**
  * The stream-processor's topology, a pure function of its configuration: no I/O, no {@code KafkaStreams}.
@@ -116,58 +119,80 @@ public final class StreamProcessorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(BATCH_STATES_STORE),
                 Serdes.String(), BatchStateSerde.serde()).withCachingEnabled());
 
-        KStream<String, Routed> decoded = builder
+        Split<Routed.Decoded> decoded = split(builder
                 .stream(cfg.deletionRequestsTopic(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DELETION_REQUESTS_SOURCE))
-                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics), Named.as(DECODE_PROCESSOR));
+                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics), Named.as(DECODE_PROCESSOR)),
+                "decoded", Routed.Decoded.class, "request", "dead-letter");
 
-        only(decoded, Routed.DeadLetter.class, "undecodable-deletion-requests")
-                .map((key, dead) -> KeyValue.pair(dead.key(), dead.value()), Named.as("original-key-and-value"))
+        decoded.others()
+                .map((key, value) -> {
+                    Routed.DeadLetter dead = (Routed.DeadLetter) value;
+                    return KeyValue.pair(dead.key(), dead.value());
+                }, Named.as("original-key-and-value"))
                 .to(cfg.deadLetterTopic(),
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
         RequestValidator validator = new RequestValidator(cfg.requestMaxIds(), cfg.requestMaxIdBytes(), catalog);
-        KStream<String, Routed> admitted = only(decoded, Routed.Decoded.class, "decoded-deletion-requests")
+        Split<Routed.Pending> admitted = split(decoded.ofKind()
                 .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
                                 cfg.dedupRetention(), cfg.dedupPurgeInterval()),
-                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE);
-        writeStatuses(admitted, cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
+                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
+                "admitted", Routed.Pending.class, "pending", "status");
+        writeStatuses(admitted.others(), cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
 
         BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait());
         // the requests' encoding registers under the repartition topic's subject, as when they travelled one by one
         String requestTopic = cfg.applicationId() + "-" + PENDING_REPARTITION + "-repartition";
-        KStream<String, Routed> batched = only(admitted, Routed.Pending.class, "pending-requests")
-                .mapValues(Routed.Pending::request, Named.as("pending-request"))
+        Split<Routed.Batch> batched = split(admitted.ofKind()
                 .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE, requestTopic,
                                 pendingSerde.serializer()),
                         Named.as(BUNDLE_PROCESSOR), BUNDLED_REQUESTS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), RequestBundle.serde()).withName(PENDING_REPARTITION))
                 .process(() -> new BatchProcessor(limits, cfg.batchWaitCheckInterval(), PENDING_REQUESTS_STORE,
                                 BATCH_STATES_STORE, requestTopic, pendingSerde.deserializer(), metrics),
-                        Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE);
-        only(batched, Routed.Batch.class, "closed-batches")
+                        Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE),
+                "batched", Routed.Batch.class, "batch", "status");
+        batched.ofKind()
                 .mapValues(Routed.Batch::batch, Named.as("batch"))
                 .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchSerde).withName(BATCHES_SINK));
-        writeStatuses(batched, cfg, statusSerde, metrics, BATCH_STATUS_SINK);
+        writeStatuses(batched.others(), cfg, statusSerde, metrics, BATCH_STATUS_SINK);
 
         return builder.build();
     }
 
     /**
-     * Writes a stream's statuses. Each sub-topology gets its own sink: merging the two streams would fuse the
-     * sub-topologies before and after the repartition into one.
+     * Writes a stream of {@link Routed.Status} values, counting them. Each sub-topology gets its own sink: merging
+     * the two streams would fuse the sub-topologies before and after the repartition into one.
      */
     private static void writeStatuses(KStream<String, Routed> stream, StreamProcessorConfig cfg,
                                       Serde<RequestStatus> serde, StreamProcessorMetrics metrics, String sinkName) {
-        only(stream, Routed.Status.class, sinkName + "-statuses")
-                .mapValues(Routed.Status::status, Named.as(sinkName + "-status"))
-                .peek((requestId, status) -> metrics.status(status.getState()), Named.as(sinkName + "-count"))
+        stream.mapValues(value -> {
+            RequestStatus status = ((Routed.Status) value).status();
+            metrics.status(status.getState());
+            return status;
+        }, Named.as(sinkName + "-status"))
                 .to(cfg.requestStatusTopic(), Produced.with(Serdes.String(), serde).withName(sinkName));
     }
 
-    /** The records of one kind, named {@code name}. */
-    private static <T extends Routed> KStream<String, T> only(KStream<String, Routed> stream, Class<T> kind, String name) {
-        return stream.filter((key, value) -> kind.isInstance(value), Named.as(name + "-filter"))
-                .mapValues(kind::cast, Named.as(name));
+    /**
+     * A processor's output split in two: the records of one kind, typed as that kind, and all others.
+     */
+    private record Split<T extends Routed>(KStream<String, T> ofKind, KStream<String, Routed> others) {
+    }
+
+    /**
+     * Splits {@code stream} by kind, in one branch node that sends each record to its branch only: a filter per kind
+     * would pass every record through every filter, and every node on a record's path copies the record.
+     */
+    private static <T extends Routed> Split<T> split(KStream<String, Routed> stream, String name, Class<T> kind,
+                                                     String kindBranch, String otherBranch) {
+        Map<String, KStream<String, Routed>> branches = stream.split(Named.as(name + "-"))
+                .branch((key, value) -> kind.isInstance(value), Branched.as(kindBranch))
+                .defaultBranch(Branched.as(otherBranch));
+        // the branch's predicate lets only values of the kind through, so no cast per record is needed
+        @SuppressWarnings("unchecked")
+        KStream<String, T> ofKind = (KStream<String, T>) (KStream<String, ?>) branches.get(name + "-" + kindBranch);
+        return new Split<>(ofKind, branches.get(name + "-" + otherBranch));
     }
 }

@@ -35,6 +35,7 @@ class StreamProcessorConfigTest {
         assertTrue(cfg.stateDir().startsWith(System.getProperty("java.io.tmpdir")));
         assertEquals(500L, streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals(Duration.ofMillis(50), cfg.bundleInterval());
+        assertEquals(256 * 1024, streams.get("producer.batch.size"));
     }
 
     @Test
@@ -100,12 +101,14 @@ class StreamProcessorConfigTest {
         StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of(
                 "streams.num.standby.replicas", "1",
                 "producer.linger.ms", "5",
+                "producer.batch.size", "65536",
                 StreamProcessorConfig.KNOWN_MODELS_CONFIG, "m1, m2",
                 StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, "2500"));
 
         Properties streams = cfg.streamsProperties();
         assertEquals("1", streams.get("num.standby.replicas"));
         assertEquals("5", streams.get("producer.linger.ms"));
+        assertEquals("65536", streams.get("producer.batch.size"));
         assertEquals(Set.of("m1", "m2"), cfg.knownModels());
         assertEquals(Duration.ofMillis(2500), cfg.batchMaxWait());
     }

@@ -113,7 +113,7 @@ public final class RequestValidator {
         for (String modelId : modelIds) {
             int before = problems.size();
             checkId("modelIds", modelId, problems);
-            if (problems.size() == before && modelId.chars().anyMatch(Character::isISOControl)) {
+            if (problems.size() == before && hasControlCharacter(modelId)) {
                 problems.add("model id '" + abbreviate(modelId) + "' contains a control character");
             } else if (problems.size() == before && !catalog.knows(modelId)) {
                 problems.add("model id '" + modelId + "' is not known to the model registry; register the model "
@@ -144,11 +144,23 @@ public final class RequestValidator {
             problems.add(field + " contains an empty id");
             return;
         }
+        if (id.length() <= maxIdBytes / 3) {
+            return; // a UTF-16 char takes at most 3 UTF-8 bytes: short ids need no encoding to be measured
+        }
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxIdBytes) {
             problems.add(field + " id '" + abbreviate(id) + "' is " + bytes + " bytes long, more than the limit of "
                     + maxIdBytes);
         }
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.isISOControl(value.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String abbreviate(String value) {

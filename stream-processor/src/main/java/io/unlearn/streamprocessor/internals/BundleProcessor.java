@@ -16,9 +16,9 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Gathers the accepted requests of one task per model (records keyed by model id) and sends them on as one
- * {@link RequestBundle} per model: at once when the bundle alone would close a batch (batch.max.requests or
- * batch.max.samples), otherwise from a wall-clock punctuator every {@code interval}.
+ * Gathers the accepted requests of one task per model ({@link Routed.Pending} records keyed by model id) and sends
+ * them on as one {@link RequestBundle} per model: at once when the bundle alone would close a batch
+ * (batch.max.requests or batch.max.samples), otherwise from a wall-clock punctuator every {@code interval}.
  *
  * <p>Until sent, a model's bundle is the store's value for the model id, rewritten after each request, so a crash
  * loses none: the value, its deletion and the sent bundle commit or abort together. A bundle lives for at most one
@@ -26,7 +26,7 @@ import java.util.Map;
  * sees neither. The bundles are kept on the heap too, to append without reading the store; that copy is rebuilt from
  * the store in {@link #init}, which Kafka Streams calls again whenever it restores the task's stores.
  */
-public final class BundleProcessor implements Processor<String, BatchedRequest, String, RequestBundle> {
+public final class BundleProcessor implements Processor<String, Routed.Pending, String, RequestBundle> {
 
     private final BatchLimits limits;
     private final Duration interval;
@@ -62,16 +62,17 @@ public final class BundleProcessor implements Processor<String, BatchedRequest, 
     }
 
     @Override
-    public void process(Record<String, BatchedRequest> record) {
+    public void process(Record<String, Routed.Pending> record) {
         String modelId = record.key();
+        BatchedRequest request = record.value().request();
         RequestBundle.Builder bundle = open.get(modelId);
         boolean stored = bundle != null;
         if (bundle == null) {
             bundle = new RequestBundle.Builder();
             open.put(modelId, bundle);
         }
-        bundle.add(context.currentSystemTimeMs(), record.value().getSampleIds().size(),
-                serializer.serialize(requestTopic, record.value()));
+        bundle.add(context.currentSystemTimeMs(), request.getSampleIds().size(),
+                serializer.serialize(requestTopic, request));
         if (bundle.size() >= limits.maxRequests() || bundle.samples() >= limits.maxSamples()) {
             send(modelId, bundle, stored, record.timestamp());
             open.remove(modelId);

@@ -51,7 +51,9 @@ import java.util.stream.IntStream;
  *   <li>Raw rate: a plain producer (default settings) writes N pre-serialized deletion requests (SAMPLES, 1-3 ids,
  *       20 models) to the input topic; rate = N / time to send and flush.</li>
  *   <li>Processor rate: the stream-processor, exactly-once, reads those N requests; rate = N / time from RUNNING
- *       until the N-th status is committed (counted by a read_committed consumer).</li>
+ *       until the N-th status is committed (counted by a read_committed consumer). The JVM's CPU in that time is
+ *       printed per request and split by thread: the processor's own (stream threads, their clients' network
+ *       threads), the broker's, and what no Java thread accounts for (JIT, GC, RocksDB).</li>
  *   <li>Flush latency of the {@code max.wait} trigger: with the processor idle, one request each for K fresh
  *       models, 150 ms apart; latency = time the read_committed consumer sees the request's batch minus the time
  *       the request was sent.</li>
@@ -114,11 +116,14 @@ public final class StreamProcessorBenchmark {
              KafkaConsumer<byte[], byte[]> statuses = committedReader(stack.bootstrapServers(), cfg.requestStatusTopic());
              KafkaConsumer<byte[], byte[]> batches = committedReader(stack.bootstrapServers(), cfg.batchesTopic())) {
             cpuBefore = processCpuNanos();
+            Map<Long, ThreadCpu> threadsBefore = threadCpu();
             long processorNanos = timeUntilStatuses(app, statuses, n);
-            processorCpuUs = (processCpuNanos() - cpuBefore) / 1e3 / n;
+            long cpuNanos = processCpuNanos() - cpuBefore;
+            processorCpuUs = cpuNanos / 1e3 / n;
             processorRate = n / (processorNanos / 1e9);
             System.out.printf(Locale.ROOT, "processor: %d requests in %.2f s = %.0f/s (exactly_once_v2), "
                     + "%.1f us CPU per request%n", n, processorNanos / 1e9, processorRate, processorCpuUs);
+            printCpuSplit(threadsBefore, threadCpu(), cpuNanos, cfg.applicationId(), n);
 
             printThreadRatios(app.httpPort());
 
@@ -274,6 +279,47 @@ public final class StreamProcessorBenchmark {
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** A live thread's name and CPU time so far. */
+    private record ThreadCpu(String name, long cpuNanos) {
+    }
+
+    private static Map<Long, ThreadCpu> threadCpu() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, ThreadCpu> cpu = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            long nanos = info == null ? -1 : mx.getThreadCpuTime(info.getThreadId());
+            if (nanos >= 0) {
+                cpu.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), nanos));
+            }
+        }
+        return cpu;
+    }
+
+    /**
+     * The JVM's CPU per request split by who spent it: the processor's threads (stream threads and their clients'
+     * network threads, named after the application id), the benchmark's main thread (the status reader), the rest
+     * of the Java threads (almost all the broker's), and what no Java thread accounts for (GC, JIT, RocksDB).
+     */
+    private static void printCpuSplit(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, long processNanos,
+                                      String applicationId, int n) {
+        Map<String, Long> byGroup = new java.util.TreeMap<>();
+        long javaThreads = 0;
+        for (Map.Entry<Long, ThreadCpu> thread : after.entrySet()) {
+            ThreadCpu was = before.get(thread.getKey());
+            long nanos = thread.getValue().cpuNanos() - (was == null ? 0 : was.cpuNanos());
+            String name = thread.getValue().name();
+            String group = name.contains(applicationId)
+                    ? (name.contains("StreamThread") && !name.contains("producer") ? "processor stream threads"
+                    : "processor client threads")
+                    : name.equals("main") ? "benchmark main" : "broker and other Java threads";
+            byGroup.merge(group, nanos, Long::sum);
+            javaThreads += nanos;
+        }
+        byGroup.put("non-Java (GC, JIT, native)", processNanos - javaThreads);
+        byGroup.forEach((group, nanos) -> System.out.printf(Locale.ROOT, "  cpu %-30s %6.1f us per request%n",
+                group, nanos / 1e3 / n));
     }
 
     /** Where the stream threads spent their time (Kafka Streams' thread-level ratios, from our /metrics endpoint). */
