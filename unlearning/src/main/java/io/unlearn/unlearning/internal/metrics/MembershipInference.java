@@ -24,6 +24,12 @@ public final class MembershipInference {
     private static final String MEMBER = "member";
     private static final String NON_MEMBER = "non-member";
     private static final String[] FEATURE = {"loss"};
+    /**
+     * What a NaN or infinite loss (a diverged candidate) counts as: -ln of the smallest positive float, the largest
+     * loss a float32 probability can express. Tribuo refuses non-finite features, and such a sample is as wrong as
+     * a prediction can be.
+     */
+    static final double NON_FINITE_LOSS = -Math.log(Float.MIN_VALUE);
 
     private MembershipInference() {
     }
@@ -177,7 +183,8 @@ public final class MembershipInference {
         }
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            out[i] = values[idx[i]];
+            float v = values[idx[i]];
+            out[i] = Float.isFinite(v) ? v : NON_FINITE_LOSS;
         }
         return out;
     }

@@ -52,4 +52,22 @@ class MembershipInferenceTest {
         assertEquals(0.5, MembershipInference.auc(new double[] {3, 1}, new double[] {1, 2, 3}), 1e-12);
         assertEquals(1.0, MembershipInference.auc(new double[] {5, 6}, new double[] {1, 2}), 1e-12);
     }
+
+    @Test
+    void shouldTreatNonFiniteLossesAsTheLargestLossInsteadOfFailing() {
+        // a diverged candidate: NaN losses everywhere, or infinite ones for the samples it is surest are wrong
+        float[] nan = new float[200];
+        java.util.Arrays.fill(nan, Float.NaN);
+        MembershipInference.Result allNan = MembershipInference.attack(nan, nan.clone(), 1000, 10, 5);
+        assertEquals(0.5, allNan.auc(), 1e-9, "identical losses carry no membership signal");
+
+        float[] members = new float[200];
+        float[] nonMembers = new float[200];
+        for (int i = 0; i < 200; i++) {
+            members[i] = Float.POSITIVE_INFINITY;
+            nonMembers[i] = 0.1f + i * 0.001f;
+        }
+        MembershipInference.Result separated = MembershipInference.attack(members, nonMembers, 1000, 10, 5);
+        assertTrue(separated.accuracy() > 0.95, "infinite member losses still separate: " + separated);
+    }
 }
