@@ -1,16 +1,12 @@
 package io.unlearn.worker;
 
+import io.unlearn.schemas.config.SettingsCheck;
 import io.unlearn.schemas.Topics;
 import io.unlearn.worker.errors.InvalidConfigException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,7 +17,6 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 
 /**
  * Configuration of the unlearn-worker. Every default runs on one machine (broker on localhost:9092, schema registry
@@ -180,44 +175,13 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
      * @throws InvalidConfigException listing every problem with its key, value and rule
      */
     public static UnlearnWorkerConfig load(Map<String, ?> props) {
-        List<String> problems = new ArrayList<>();
-        Map<String, String> asStrings = new HashMap<>();
-        props.forEach((k, v) -> asStrings.put(k, v == null ? null : v.toString()));
-        for (ConfigValue value : CONFIG.validate(asStrings)) {
-            for (String message : value.errorMessages()) {
-                problems.add(value.name() + ": " + message);
-            }
-        }
-        for (String key : props.keySet()) {
-            forcedReason(key).ifPresent(reason -> problems.add(key + "=" + props.get(key)
-                    + ": the worker sets this itself (" + reason + "); remove it"));
-            if (!CONFIG.names().contains(key) && !key.startsWith("consumer.") && !key.startsWith("producer.")) {
-                problems.add(key + ": unknown setting (Kafka client settings take a consumer. or producer. prefix)");
-            }
-        }
-        Set<String> topics = new HashSet<>();
-        for (String key : List.of(BATCHES_TOPIC_CONFIG, CANDIDATES_TOPIC_CONFIG, REQUEST_STATUS_TOPIC_CONFIG,
-                DEAD_LETTER_TOPIC_CONFIG)) {
-            Object value = props.containsKey(key) ? props.get(key) : CONFIG.defaultValues().get(key);
-            if (value != null && !topics.add(value.toString())) {
-                problems.add(key + "=" + value + ": the same topic is configured for another purpose;"
-                        + " each topic carries one record type");
-            }
-        }
+        List<String> problems = SettingsCheck.problems(CONFIG, props, "the worker", FORCED_CONSUMER,
+                FORCED_PRODUCER, List.of(BATCHES_TOPIC_CONFIG, CANDIDATES_TOPIC_CONFIG, REQUEST_STATUS_TOPIC_CONFIG,
+                DEAD_LETTER_TOPIC_CONFIG));
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new UnlearnWorkerConfig(props);
-    }
-
-    private static Optional<String> forcedReason(String key) {
-        if (key.startsWith("consumer.")) {
-            return Optional.ofNullable(FORCED_CONSUMER.get(key.substring("consumer.".length())));
-        }
-        if (key.startsWith("producer.")) {
-            return Optional.ofNullable(FORCED_PRODUCER.get(key.substring("producer.".length())));
-        }
-        return Optional.empty();
     }
 
     /** @return the configuration reference as an HTML table ({@code --print-config-docs}) */

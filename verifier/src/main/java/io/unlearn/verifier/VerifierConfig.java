@@ -1,5 +1,6 @@
 package io.unlearn.verifier;
 
+import io.unlearn.schemas.config.SettingsCheck;
 import io.unlearn.schemas.Topics;
 import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -12,17 +13,12 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -220,30 +216,9 @@ public final class VerifierConfig extends AbstractConfig {
      * problem with its key, value and rule.
      */
     public static VerifierConfig load(Map<String, ?> props) {
-        List<String> problems = new ArrayList<>();
-        Map<String, String> asStrings = new HashMap<>();
-        props.forEach((k, v) -> asStrings.put(k, v == null ? null : v.toString()));
-        for (ConfigValue value : CONFIG.validate(asStrings)) {
-            for (String message : value.errorMessages()) {
-                problems.add(value.name() + ": " + message);
-            }
-        }
-        for (String key : props.keySet()) {
-            forcedReason(key).ifPresent(reason -> problems.add(key + "=" + props.get(key)
-                    + ": the verifier sets this itself (" + reason + "); remove it"));
-            if (!CONFIG.names().contains(key) && !key.startsWith("consumer.") && !key.startsWith("producer.")) {
-                problems.add(key + ": unknown setting (Kafka client settings take a consumer. or producer. prefix)");
-            }
-        }
-        Set<String> topics = new HashSet<>();
-        for (String key : List.of(CANDIDATES_TOPIC_CONFIG, VERIFICATIONS_TOPIC_CONFIG, BATCHES_TOPIC_CONFIG,
-                REQUEST_STATUS_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG)) {
-            Object value = props.containsKey(key) ? props.get(key) : CONFIG.defaultValues().get(key);
-            if (value != null && !topics.add(value.toString())) {
-                problems.add(key + "=" + value + ": the same topic is configured for another purpose;"
-                        + " each topic carries one record type");
-            }
-        }
+        List<String> problems = new ArrayList<>(SettingsCheck.problems(CONFIG, props, "the verifier", FORCED_CONSUMER,
+                FORCED_PRODUCER, List.of(CANDIDATES_TOPIC_CONFIG, VERIFICATIONS_TOPIC_CONFIG, BATCHES_TOPIC_CONFIG,
+                REQUEST_STATUS_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG)));
         Object members = props.get(MIA_MAX_MEMBERS_CONFIG);
         Object folds = props.get(MIA_FOLDS_CONFIG);
         if (members != null && folds != null) {
@@ -260,16 +235,6 @@ public final class VerifierConfig extends AbstractConfig {
             throw new InvalidConfigException(problems);
         }
         return new VerifierConfig(props);
-    }
-
-    private static Optional<String> forcedReason(String key) {
-        if (key.startsWith("consumer.")) {
-            return Optional.ofNullable(FORCED_CONSUMER.get(key.substring("consumer.".length())));
-        }
-        if (key.startsWith("producer.")) {
-            return Optional.ofNullable(FORCED_PRODUCER.get(key.substring("producer.".length())));
-        }
-        return Optional.empty();
     }
 
     /** The configuration reference as an HTML table (VerifierApp --print-config-docs). */
