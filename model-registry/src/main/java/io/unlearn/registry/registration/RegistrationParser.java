@@ -9,6 +9,7 @@ import io.unlearn.registry.errors.InvalidRegistrationException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads a base-model registration from its JSON body and checks every field, collecting all problems before
@@ -88,11 +90,46 @@ public final class RegistrationParser {
         MethodPolicy policy = policy(root.get("policy"), problems);
         TrainingDataset dataset = dataset(root.get("dataset"), problems);
         byte[] artifact = artifact(root.get("artifactBase64"), problems);
+        if (family != null && policy != null) {
+            methodFitsFamily(family, policy, problems);
+        }
 
         if (!problems.isEmpty()) {
             throw new InvalidRegistrationException(problems);
         }
         return new BaseModelRegistration(modelId, baseVersionId, family, architecture, policy, dataset, artifact);
+    }
+
+    /**
+     * What the unlearning module can do with each family it knows, checked here so that a policy it cannot carry out
+     * is refused at registration rather than failing every batch later. Only the built-in classifier can be
+     * retrained from scratch, so only its policies may escalate to {@code retrain} or name a gap to retraining
+     * (which the verifier measures against a retrained reference).
+     */
+    private static void methodFitsFamily(ModelFamily family, MethodPolicy policy, List<String> problems) {
+        Set<UnlearningMethodName> methods = switch (family) {
+            case CLASSIFIER -> EnumSet.of(UnlearningMethodName.RETRAIN, UnlearningMethodName.FINE_TUNE,
+                    UnlearningMethodName.NEG_GRAD_PLUS, UnlearningMethodName.CONTRASTIVE);
+            case DKVB_CLASSIFIER -> EnumSet.of(UnlearningMethodName.DKVB);
+            case TORCHSCRIPT_CLASSIFIER -> EnumSet.of(UnlearningMethodName.FINE_TUNE,
+                    UnlearningMethodName.NEG_GRAD_PLUS, UnlearningMethodName.CONTRASTIVE);
+            case DUAL_ENCODER, DENOISER -> EnumSet.allOf(UnlearningMethodName.class); // no methods yet: not judged
+        };
+        if (!methods.contains(policy.method())) {
+            problems.add("policy.method: a " + family.value() + " model is unlearned by "
+                    + methods.stream().map(UnlearningMethodName::value).collect(Collectors.joining(" | "))
+                    + ", not " + policy.method().value());
+        }
+        if (family == ModelFamily.DKVB_CLASSIFIER || family == ModelFamily.TORCHSCRIPT_CLASSIFIER) {
+            List<VerificationThreshold> thresholds = policy.thresholds();
+            for (int i = 0; i < thresholds.size(); i++) {
+                String metric = thresholds.get(i).metric();
+                if (metric.equals("gap") || metric.endsWith(".gap")) {
+                    problems.add("policy.thresholds[" + i + "].metric: " + metric + " compares with exact retraining,"
+                            + " which can rebuild classifier models only, not " + family.value());
+                }
+            }
+        }
     }
 
     private Map<String, Object> architecture(JsonNode node, List<String> problems) {

@@ -42,6 +42,24 @@ class RegistrationParserTest {
     }
 
     @Test
+    void shouldRefuseAPolicyTheModelsFamilyCannotCarryOut() {
+        // Given the fixture's classifier policy (contrastive) given to families that cannot run it as written
+        String contrastive = registrationJson("m", "weights");
+        String classifier = "\"family\": \"classifier\"";
+        String dkvb = contrastive.replace(classifier, "\"family\": \"dkvb_classifier\"");
+        String torchscript = contrastive.replace(classifier, "\"family\": \"torchscript_classifier\"");
+        String scripted = torchscript.replace("\"metric\": \"retain.accuracy\"", "\"metric\": \"average.gap\"");
+
+        // Then DKVB models take the dkvb method only, and a TorchScript model cannot be judged against retraining
+        assertEquals(List.of("policy.method: a dkvb_classifier model is unlearned by dkvb, not contrastive"),
+                problems(dkvb));
+        assertEquals(List.of("policy.thresholds[1].metric: average.gap compares with exact retraining, which can"
+                + " rebuild classifier models only, not torchscript_classifier"), problems(scripted));
+        assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER,
+                parser.parse(torchscript.getBytes(StandardCharsets.UTF_8)).family());
+    }
+
+    @Test
     void shouldReportEveryProblemOfARegistrationAtOnce() {
         // Given a body with something wrong in nearly every field
         String body = """
@@ -58,10 +76,11 @@ class RegistrationParserTest {
         List<String> expectedPrefixes = List.of(
                 "colour: unknown field",
                 "modelId: must match",
-                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser | torchscript_classifier,"
-                        + " got 'transformer'",
+                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser"
+                        + " | torchscript_classifier, got 'transformer'",
                 "architecture: must be a JSON object, got array [1]",
-                "policy.method: must be one of retrain | fine_tune | neg_grad_plus | contrastive | dkvb, got 'forget_all'",
+                "policy.method: must be one of retrain | fine_tune | neg_grad_plus | contrastive | dkvb,"
+                        + " got 'forget_all'",
                 "policy.settings.nested: must be a string, number or boolean",
                 "policy.thresholds[0].metric: must be a lowercase dotted name",
                 "policy.thresholds[0].comparator: must be <= or >=, got '<'",
