@@ -73,7 +73,6 @@ class ModelRegistryIT {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private SharedStack stack;
     private SchemaRegistryClient schemas;
-    private Map<String, Object> settings;
     private ModelRegistryConfig config;
     private KafkaProducer<byte[], byte[]> producer;
 
@@ -82,19 +81,7 @@ class ModelRegistryIT {
         stack = SharedStack.get();
         schemas = new RestSchemaRegistryClient(stack.registryUrl());
         String run = "it." + UUID.randomUUID().toString().substring(0, 8) + ".";
-        settings = new HashMap<>();
-        settings.put(ModelRegistryConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        settings.put(ModelRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
-        settings.put(ModelRegistryConfig.REGISTRY_ID_CONFIG, run + "model-registry");
-        settings.put(ModelRegistryConfig.HTTP_PORT_CONFIG, "0");
-        settings.put(ModelRegistryConfig.ARTIFACT_DIR_CONFIG, artifactDir.toString());
-        settings.put(ModelRegistryConfig.LINEAGE_TOPIC_CONFIG, run + "lineage");
-        settings.put(ModelRegistryConfig.CANDIDATES_TOPIC_CONFIG, run + "candidates");
-        settings.put(ModelRegistryConfig.VERIFICATIONS_TOPIC_CONFIG, run + "verifications");
-        settings.put(ModelRegistryConfig.REQUEST_STATUS_TOPIC_CONFIG, run + "request-status");
-        settings.put(ModelRegistryConfig.TRAINING_MANIFEST_TOPIC_CONFIG, run + "training-manifest");
-        settings.put(ModelRegistryConfig.DEAD_LETTER_TOPIC_CONFIG, run + "dead-letter");
-        config = ModelRegistryConfig.load(settings);
+        config = ModelRegistryConfig.load(InJvmModelRegistry.settings(stack, artifactDir, run));
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
         toClose.add(producer);

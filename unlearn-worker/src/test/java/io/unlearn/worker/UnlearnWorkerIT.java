@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unlearn.localstack.SharedStack;
+import io.unlearn.registry.InJvmModelRegistry;
 import io.unlearn.registry.ModelRegistry;
-import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
@@ -84,21 +84,7 @@ class UnlearnWorkerIT {
         stack = SharedStack.get();
         schemas = new RestSchemaRegistryClient(stack.registryUrl());
         String run = "it." + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, Object> reg = new HashMap<>();
-        reg.put(ModelRegistryConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        reg.put(ModelRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
-        reg.put(ModelRegistryConfig.REGISTRY_ID_CONFIG, run + "model-registry");
-        reg.put(ModelRegistryConfig.HTTP_PORT_CONFIG, "0");
-        reg.put(ModelRegistryConfig.ARTIFACT_DIR_CONFIG, artifacts.toString());
-        reg.put(ModelRegistryConfig.LINEAGE_TOPIC_CONFIG, run + "lineage");
-        reg.put(ModelRegistryConfig.CANDIDATES_TOPIC_CONFIG, run + "candidates");
-        reg.put(ModelRegistryConfig.VERIFICATIONS_TOPIC_CONFIG, run + "verifications");
-        reg.put(ModelRegistryConfig.REQUEST_STATUS_TOPIC_CONFIG, run + "request-status");
-        reg.put(ModelRegistryConfig.TRAINING_MANIFEST_TOPIC_CONFIG, run + "training-manifest");
-        reg.put(ModelRegistryConfig.DEAD_LETTER_TOPIC_CONFIG, run + "registry-dead-letter");
-        stack.createTopics(1, run + "batches", run + "candidates", run + "request-status", run + "dead-letter",
-                run + "verifications", run + "training-manifest");
-        registry = ModelRegistry.start(ModelRegistryConfig.load(reg), schemas);
+        registry = InJvmModelRegistry.start(stack, artifacts, run, schemas);
 
         workerSettings = new HashMap<>();
         workerSettings.put(UnlearnWorkerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -3,8 +3,8 @@ package io.unlearn.verifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unlearn.localstack.SharedStack;
+import io.unlearn.registry.InJvmModelRegistry;
 import io.unlearn.registry.ModelRegistry;
-import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
@@ -99,19 +99,7 @@ class VerifierIT {
         artifacts = new DirectoryArtifactStore(artifactDir);
         String run = "it." + UUID.randomUUID().toString().substring(0, 8) + ".";
 
-        Map<String, Object> registrySettings = new HashMap<>();
-        registrySettings.put(ModelRegistryConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        registrySettings.put(ModelRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
-        registrySettings.put(ModelRegistryConfig.REGISTRY_ID_CONFIG, run + "model-registry");
-        registrySettings.put(ModelRegistryConfig.HTTP_PORT_CONFIG, "0");
-        registrySettings.put(ModelRegistryConfig.ARTIFACT_DIR_CONFIG, artifactDir.toString());
-        registrySettings.put(ModelRegistryConfig.LINEAGE_TOPIC_CONFIG, run + "lineage");
-        registrySettings.put(ModelRegistryConfig.CANDIDATES_TOPIC_CONFIG, run + "candidates");
-        registrySettings.put(ModelRegistryConfig.VERIFICATIONS_TOPIC_CONFIG, run + "verifications");
-        registrySettings.put(ModelRegistryConfig.REQUEST_STATUS_TOPIC_CONFIG, run + "request-status");
-        registrySettings.put(ModelRegistryConfig.TRAINING_MANIFEST_TOPIC_CONFIG, run + "training-manifest");
-        registrySettings.put(ModelRegistryConfig.DEAD_LETTER_TOPIC_CONFIG, run + "registry-dead-letter");
-        registry = ModelRegistry.start(ModelRegistryConfig.load(registrySettings), schemas);
+        registry = InJvmModelRegistry.start(stack, artifactDir, run, schemas);
         toClose.add(registry);
 
         Map<String, Object> settings = new HashMap<>();
