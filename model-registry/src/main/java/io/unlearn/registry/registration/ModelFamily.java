@@ -10,7 +10,7 @@ public enum ModelFamily {
     DKVB_CLASSIFIER("dkvb_classifier"),
     DUAL_ENCODER("dual_encoder"),
     DENOISER("denoiser"),
-    /** A classifier loaded from a TorchScript file whose forward returns (embedding, logits); see unlearning's README. */
+    /** A classifier loaded from a TorchScript file whose forward returns (embedding, logits); see unlearning/README. */
     TORCHSCRIPT_CLASSIFIER("torchscript_classifier");
 
     private final String value;

@@ -50,9 +50,12 @@ public final class SettingsCheck {
             }
         }
         for (String key : props.keySet()) {
-            String forced = key.startsWith(CONSUMER_PREFIX) ? forcedConsumer.get(key.substring(CONSUMER_PREFIX.length()))
-                    : key.startsWith(PRODUCER_PREFIX) ? forcedProducer.get(key.substring(PRODUCER_PREFIX.length()))
-                    : null;
+            String forced = null;
+            if (key.startsWith(CONSUMER_PREFIX)) {
+                forced = forcedConsumer.get(key.substring(CONSUMER_PREFIX.length()));
+            } else if (key.startsWith(PRODUCER_PREFIX)) {
+                forced = forcedProducer.get(key.substring(PRODUCER_PREFIX.length()));
+            }
             if (forced != null) {
                 problems.add(key + "=" + props.get(key) + ": " + service + " sets this itself (" + forced
                         + "); remove it");
