@@ -1,13 +1,13 @@
 package io.unlearn.unlearning.internal.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.unlearn.unlearning.internal.model.ModelSnapshots.bytes;
+import static io.unlearn.unlearning.internal.model.ModelSnapshots.parameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.internal.data.SyntheticImages;
 import io.unlearn.unlearning.internal.train.CostMeter;
@@ -25,8 +25,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,32 +33,8 @@ class ModelFormatTest {
 
     private static final ClassifierArchitecture ARCH = new ClassifierArchitecture(4, 8, 8, 4, 8, 16, 8);
 
-    private static byte[] bytes(ModelHandle m) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.save(out);
-        return out.toByteArray();
-    }
-
-    private static Map<String, float[]> parameters(Network n) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : n.djlModel().getBlock().getParameters()) {
-            out.put(p.getKey(), p.getValue().getArray().toFloatArray());
-        }
-        return out;
-    }
-
     private static void assertSameParameters(Network a, Network b) {
-        Map<String, float[]> pa = parameters(a);
-        Map<String, float[]> pb = parameters(b);
-        assertEquals(pa.keySet(), pb.keySet());
-        for (String name : pa.keySet()) {
-            float[] x = pa.get(name);
-            float[] y = pb.get(name);
-            assertEquals(x.length, y.length, name);
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]), name + "[" + i + "]");
-            }
-        }
+        ModelSnapshots.assertSameParameters(parameters(a), parameters(b));
     }
 
     @Test

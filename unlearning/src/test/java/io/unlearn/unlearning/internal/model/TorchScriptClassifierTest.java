@@ -1,6 +1,9 @@
 package io.unlearn.unlearning.internal.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static io.unlearn.unlearning.internal.model.ModelSnapshots.assertSameParameters;
+import static io.unlearn.unlearning.internal.model.ModelSnapshots.bytes;
+import static io.unlearn.unlearning.internal.model.ModelSnapshots.parameters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,7 +15,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.errors.UnlearningException;
 import io.unlearn.unlearning.internal.data.SyntheticImages;
@@ -30,7 +32,6 @@ import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.Unlearning;
 import io.unlearn.unlearning.spi.UnlearningData;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,32 +77,6 @@ class TorchScriptClassifierTest {
 
     private static TorchScriptClassifier load() {
         return (TorchScriptClassifier) Unlearning.loadTorchScript(files.tinyCnn(), CLASSES, SIDE, SIDE);
-    }
-
-    private static byte[] bytes(ModelHandle m) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        m.save(out);
-        return out.toByteArray();
-    }
-
-    private static Map<String, float[]> parameters(Network n) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        for (Pair<String, Parameter> p : n.djlModel().getBlock().getParameters()) {
-            out.put(p.getKey(), p.getValue().getArray().toFloatArray());
-        }
-        return out;
-    }
-
-    private static void assertSameParameters(Map<String, float[]> expected, Map<String, float[]> actual) {
-        assertEquals(expected.keySet(), actual.keySet());
-        for (String name : expected.keySet()) {
-            float[] x = expected.get(name);
-            float[] y = actual.get(name);
-            assertEquals(x.length, y.length, name);
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]), name + "[" + i + "]");
-            }
-        }
     }
 
     /** @return (z, logits) of the probe batch, evaluation mode */
