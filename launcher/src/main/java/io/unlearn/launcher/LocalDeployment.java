@@ -127,7 +127,7 @@ public final class LocalDeployment implements AutoCloseable {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<?> topic : Topics.ALL) {
             NewTopic t = new NewTopic(topic.name(), PARTITIONS, (short) 1);
-            if (topic.equals(Topics.TRAINING_MANIFEST)) {
+            if (topic.equals(Topics.TRAINING_MANIFEST) || topic.equals(Topics.MODELS)) {
                 t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             } else if (topic.equals(Topics.LINEAGE)) {
                 t.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));

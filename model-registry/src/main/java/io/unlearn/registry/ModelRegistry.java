@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.ModelRegistryException;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.http.Registrar;

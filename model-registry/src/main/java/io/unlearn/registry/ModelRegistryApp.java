@@ -1,7 +1,7 @@
 package io.unlearn.registry;
 
 import io.unlearn.registry.errors.ModelRegistryException;
-import io.unlearn.schemas.config.ServiceSettings;
+import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

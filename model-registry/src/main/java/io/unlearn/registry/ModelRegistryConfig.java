@@ -1,6 +1,6 @@
 package io.unlearn.registry;
 
-import io.unlearn.schemas.config.SettingsCheck;
+import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.registry.errors.InvalidConfigException;
 import io.unlearn.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -70,6 +70,10 @@ public final class ModelRegistryConfig extends AbstractConfig {
     public static final String TRAINING_MANIFEST_TOPIC_CONFIG = "training.manifest.topic";
     private static final String TRAINING_MANIFEST_TOPIC_DOC = "Compacted topic of training-manifest entries,"
             + " keyed by subject id.";
+
+    public static final String MODELS_TOPIC_CONFIG = "models.topic";
+    private static final String MODELS_TOPIC_DOC = "Compacted topic of registered models with their family, keyed by"
+            + " model id; the stream-processor reads it to know which deletion scopes each model serves.";
 
     public static final String DEAD_LETTER_TOPIC_CONFIG = "dead.letter.topic";
     private static final String DEAD_LETTER_TOPIC_DOC = "Topic for inputs the registry can never record, with"
@@ -160,6 +164,8 @@ public final class ModelRegistryConfig extends AbstractConfig {
                     Importance.LOW, REQUEST_STATUS_TOPIC_DOC)
             .define(TRAINING_MANIFEST_TOPIC_CONFIG, Type.STRING, Topics.TRAINING_MANIFEST.name(), TOPIC_NAME,
                     Importance.LOW, TRAINING_MANIFEST_TOPIC_DOC)
+            .define(MODELS_TOPIC_CONFIG, Type.STRING, Topics.MODELS.name(), TOPIC_NAME, Importance.LOW,
+                    MODELS_TOPIC_DOC)
             .define(DEAD_LETTER_TOPIC_CONFIG, Type.STRING, Topics.DEAD_LETTER, TOPIC_NAME, Importance.LOW,
                     DEAD_LETTER_TOPIC_DOC)
             .define(TOPIC_PARTITIONS_CONFIG, Type.INT, 1, Range.between(1, 1000), Importance.LOW,
@@ -245,6 +251,10 @@ public final class ModelRegistryConfig extends AbstractConfig {
 
     public String trainingManifestTopic() {
         return getString(TRAINING_MANIFEST_TOPIC_CONFIG);
+    }
+
+    public String modelsTopic() {
+        return getString(MODELS_TOPIC_CONFIG);
     }
 
     public String deadLetterTopic() {

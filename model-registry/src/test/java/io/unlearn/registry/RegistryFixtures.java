@@ -1,8 +1,8 @@
 package io.unlearn.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unlearn.schemas.artifacts.ArtifactStore;
-import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.kit.artifacts.ArtifactStore;
+import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.recording.Outcome;
 import io.unlearn.registry.registration.BaseModelRegistration;
@@ -41,7 +41,7 @@ public final class RegistryFixtures {
         return """
                 {"modelId": "%s", "family": "classifier",
                  "architecture": {"embeddingDim": 64, "classes": 10},
-                 "policy": {"method": "contrastive", "settings": {"epochs": 2, "alpha": 0.5},
+                 "policy": {"method": "contrastive", "settings": {"maxEpochs": 2, "lambdaUl": 0.5},
                             "thresholds": [{"metric": "forget.accuracy", "comparator": "<=", "threshold": 0.2},
                                            {"metric": "retain.accuracy", "comparator": ">=", "threshold": 0.8}],
                             "maxFailuresBeforeRetrain": 2},

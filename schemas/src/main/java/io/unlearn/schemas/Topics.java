@@ -4,6 +4,7 @@ import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.schemas.v1.VerificationResult;
@@ -18,6 +19,9 @@ public final class Topics {
     /** Compacted; key = subject id. */
     public static final Topic<ManifestEntry> TRAINING_MANIFEST =
             new Topic<>("unlearning.training-manifest", ManifestEntry.class);
+    /** Compacted; key = model id. Every registered model with its family. */
+    public static final Topic<ModelEntry> MODELS =
+            new Topic<>("unlearning.models", ModelEntry.class);
     public static final Topic<UnlearningBatch> BATCHES =
             new Topic<>("unlearning.batches", UnlearningBatch.class);
     public static final Topic<CandidateVersion> CANDIDATES =
@@ -34,7 +38,7 @@ public final class Topics {
     public static final String DEAD_LETTER = "unlearning.dead-letter";
 
     public static final List<Topic<?>> ALL = List.of(
-            DELETION_REQUESTS, TRAINING_MANIFEST, BATCHES, CANDIDATES, VERIFICATIONS, REQUEST_STATUS, LINEAGE);
+            DELETION_REQUESTS, TRAINING_MANIFEST, MODELS, BATCHES, CANDIDATES, VERIFICATIONS, REQUEST_STATUS, LINEAGE);
 
     private Topics() {
     }

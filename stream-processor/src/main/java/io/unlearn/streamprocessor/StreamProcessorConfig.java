@@ -70,6 +70,11 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String TRAINING_MANIFEST_TOPIC_DOC = "Compacted topic of manifest entries (subject -> models "
             + "and samples), read as a global store. Default " + Topics.TRAINING_MANIFEST.name() + ".";
 
+    public static final String MODELS_TOPIC_CONFIG = "models.topic";
+    private static final String MODELS_TOPIC_DOC = "Compacted topic of registered models with their family (model id"
+            + " -> family), read as a global store: a request of a scope the model's family cannot serve is rejected."
+            + " Default " + Topics.MODELS.name() + ".";
+
     public static final String BATCHES_TOPIC_CONFIG = "batches.topic";
     private static final String BATCHES_TOPIC_DOC = "Topic the unlearning batches are written to, keyed by model id. "
             + "Default " + Topics.BATCHES.name() + ".";
@@ -178,6 +183,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
                     Importance.MEDIUM, DELETION_REQUESTS_TOPIC_DOC)
             .define(TRAINING_MANIFEST_TOPIC_CONFIG, Type.STRING, Topics.TRAINING_MANIFEST.name(), topicName(),
                     Importance.MEDIUM, TRAINING_MANIFEST_TOPIC_DOC)
+            .define(MODELS_TOPIC_CONFIG, Type.STRING, Topics.MODELS.name(), topicName(), Importance.MEDIUM,
+                    MODELS_TOPIC_DOC)
             .define(BATCHES_TOPIC_CONFIG, Type.STRING, Topics.BATCHES.name(), topicName(),
                     Importance.MEDIUM, BATCHES_TOPIC_DOC)
             .define(REQUEST_STATUS_TOPIC_CONFIG, Type.STRING, Topics.REQUEST_STATUS.name(), topicName(),
@@ -324,6 +331,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     public String trainingManifestTopic() {
         return getString(TRAINING_MANIFEST_TOPIC_CONFIG);
+    }
+
+    public String modelsTopic() {
+        return getString(MODELS_TOPIC_CONFIG);
     }
 
     public String batchesTopic() {

@@ -6,6 +6,7 @@ import io.unlearn.schemas.serde.AvroSerde;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.streamprocessor.catalog.ModelCatalog;
@@ -17,7 +18,7 @@ import io.unlearn.streamprocessor.internals.BatchStateSerde;
 import io.unlearn.streamprocessor.internals.BundleProcessor;
 import io.unlearn.streamprocessor.internals.DecodeProcessor;
 import io.unlearn.streamprocessor.internals.DedupEntry;
-import io.unlearn.streamprocessor.internals.ManifestIndexer;
+import io.unlearn.streamprocessor.internals.GlobalStoreIndexer;
 import io.unlearn.streamprocessor.internals.RequestBundle;
 import io.unlearn.streamprocessor.internals.Routed;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
@@ -48,7 +49,8 @@ import java.util.Map;
  *                                                 -> batch [pending-requests-store, batch-states-store]
  *                                                      |--> batches
  *                                                      \--BATCHED per request--> request-status
- * training-manifest -> global store training-manifest-store (+ model catalog)
+ * training-manifest -> global store training-manifest-store (+ model catalog: which models exist)
+ * models            -> global store models-store (+ model catalog: each model's family, so the scopes it serves)
  * </pre>
  *
  * Node and store names are constants here because they are part of the contract: changelog topics are named
@@ -62,6 +64,7 @@ public final class StreamProcessorTopology {
     public static final String BUNDLE_PROCESSOR = "bundle-per-model";
     public static final String BATCH_PROCESSOR = "batch-per-model";
     public static final String TRAINING_MANIFEST_SOURCE = "training-manifest-source";
+    public static final String MODELS_SOURCE = "models-source";
     public static final String DEAD_LETTER_SINK = "dead-letter-sink";
     public static final String BATCHES_SINK = "batches-sink";
     public static final String ADMIT_STATUS_SINK = "admit-request-status-sink";
@@ -71,6 +74,8 @@ public final class StreamProcessorTopology {
 
     /** Global store: subject id to its manifest entry. */
     public static final String TRAINING_MANIFEST_STORE = "training-manifest-store";
+    /** Global store: model id to its models-topic entry (family). */
+    public static final String MODELS_STORE = "models-store";
     /** Request ids already accepted, with where and when first seen. */
     public static final String REQUEST_IDS_STORE = "request-ids-store";
     /** Per model: the accepted requests not yet sent on, as one bundle. */
@@ -94,6 +99,7 @@ public final class StreamProcessorTopology {
                                  StreamProcessorMetrics metrics) {
         Serde<DeletionRequest> requestSerde = new AvroSerde<>(Topics.DELETION_REQUESTS.valueType(), registry);
         Serde<ManifestEntry> manifestSerde = new AvroSerde<>(Topics.TRAINING_MANIFEST.valueType(), registry);
+        Serde<ModelEntry> modelSerde = new AvroSerde<>(Topics.MODELS.valueType(), registry);
         Serde<BatchedRequest> pendingSerde = new AvroSerde<>(BatchedRequest.class, registry);
         Serde<UnlearningBatch> batchSerde = new AvroSerde<>(Topics.BATCHES.valueType(), registry);
         Serde<RequestStatus> statusSerde = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
@@ -105,7 +111,15 @@ public final class StreamProcessorTopology {
                         Serdes.String(), manifestSerde).withLoggingDisabled(),
                 cfg.trainingManifestTopic(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(TRAINING_MANIFEST_SOURCE),
-                () -> new ManifestIndexer(TRAINING_MANIFEST_STORE, manifestSerde.deserializer(), catalog, metrics));
+                () -> new GlobalStoreIndexer<>(TRAINING_MANIFEST_STORE, "training-manifest",
+                        manifestSerde.deserializer(), catalog::onManifestEntry, metrics::manifestEntrySkipped));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(stores.keyValueStore(MODELS_STORE), Serdes.String(), modelSerde)
+                        .withLoggingDisabled(),
+                cfg.modelsTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(MODELS_SOURCE),
+                () -> new GlobalStoreIndexer<>(MODELS_STORE, "models", modelSerde.deserializer(),
+                        catalog::onModelEntry, metrics::modelEntrySkipped));
         // No record cache: every request id is written once, so a cache coalesces nothing; it would only fill the
         // thread's cache and evict the per-model values below, whose rewrites the cache is there to coalesce.
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(REQUEST_IDS_STORE),

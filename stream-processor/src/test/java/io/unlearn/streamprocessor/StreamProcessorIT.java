@@ -65,6 +65,7 @@ class StreamProcessorIT {
         props.put(StreamProcessorConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamProcessorConfig.DELETION_REQUESTS_TOPIC_CONFIG, "it." + run + ".deletion-requests");
         props.put(StreamProcessorConfig.TRAINING_MANIFEST_TOPIC_CONFIG, "it." + run + ".training-manifest");
+        props.put(StreamProcessorConfig.MODELS_TOPIC_CONFIG, "it." + run + ".models");
         props.put(StreamProcessorConfig.BATCHES_TOPIC_CONFIG, "it." + run + ".batches");
         props.put(StreamProcessorConfig.REQUEST_STATUS_TOPIC_CONFIG, "it." + run + ".request-status");
         props.put(StreamProcessorConfig.DEAD_LETTER_TOPIC_CONFIG, "it." + run + ".dead-letter");
@@ -77,6 +78,7 @@ class StreamProcessorIT {
         props.put(StreamProcessorConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "20000");
         stack.createTopics(PARTITIONS, props.get(StreamProcessorConfig.DELETION_REQUESTS_TOPIC_CONFIG),
                 props.get(StreamProcessorConfig.TRAINING_MANIFEST_TOPIC_CONFIG),
+                props.get(StreamProcessorConfig.MODELS_TOPIC_CONFIG),
                 props.get(StreamProcessorConfig.BATCHES_TOPIC_CONFIG),
                 props.get(StreamProcessorConfig.REQUEST_STATUS_TOPIC_CONFIG));
         stack.createTopics(1, props.get(StreamProcessorConfig.DEAD_LETTER_TOPIC_CONFIG));

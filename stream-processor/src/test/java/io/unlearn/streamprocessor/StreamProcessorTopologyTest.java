@@ -13,6 +13,8 @@ import io.unlearn.schemas.v1.BatchTrigger;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
+import io.unlearn.schemas.v1.ModelSamples;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
@@ -77,6 +79,7 @@ class StreamProcessorTopologyTest {
     private TestInputTopic<String, DeletionRequest> requests;
     private TestInputTopic<byte[], byte[]> rawRequests;
     private TestInputTopic<String, ManifestEntry> manifestTopic;
+    private TestInputTopic<String, ModelEntry> modelsTopic;
     private TestOutputTopic<String, RequestStatus> statuses;
     private TestOutputTopic<String, UnlearningBatch> batches;
     private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -105,6 +108,8 @@ class StreamProcessorTopologyTest {
         rawRequests = driver.createInputTopic(cfg.deletionRequestsTopic(), new ByteArraySerializer(), new ByteArraySerializer());
         manifestTopic = driver.createInputTopic(cfg.trainingManifestTopic(), new StringSerializer(),
                 AvroSerde.forTopic(Topics.TRAINING_MANIFEST, registry).serializer());
+        modelsTopic = driver.createInputTopic(cfg.modelsTopic(), new StringSerializer(),
+                AvroSerde.forTopic(Topics.MODELS, registry).serializer());
         statuses = driver.createOutputTopic(cfg.requestStatusTopic(), new StringDeserializer(),
                 AvroSerde.forTopic(Topics.REQUEST_STATUS, registry).deserializer());
         batches = driver.createOutputTopic(cfg.batchesTopic(), new StringDeserializer(),
@@ -215,6 +220,56 @@ class StreamProcessorTopologyTest {
         assertEquals("stream-processor", status.getStage());
         assertTrue(status.getReason().contains(expected), status.getReason());
         assertTrue(batches.isEmpty());
+    }
+
+    @Test
+    void shouldRejectAScopeTheModelsFamilyCannotServeAloneWhileTheOtherRequestsAreBatched() {
+        // Given m1 registered as a classifier (the models topic says so), which serves no image-caption pairs
+        modelsTopic.pipeInput("m1", new ModelEntry("m1", "classifier", START));
+
+        // When a PAIRS request for it arrives between two valid requests
+        send(samples("r-1", "m1", "s1"));
+        send(pairs("r-pairs", "m1", pair("img-1", "cap-1")));
+        send(samples("r-2", "m1", "s2"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then that request alone is REJECTED, naming the family and what it serves; the others are batched
+        List<RequestStatus> all = statuses.readValuesToList();
+        RequestStatus rejected = all.stream().filter(st -> st.getRequestId().equals("r-pairs")).findFirst().orElseThrow();
+        assertEquals(RequestState.REJECTED, rejected.getState());
+        assertTrue(rejected.getReason().contains("model 'm1' is a classifier model, which cannot unlearn PAIRS requests;"
+                + " it serves [SAMPLES, SUBJECT, CLASS]"), rejected.getReason());
+        assertEquals(List.of("r-1", "r-2"), batches.readValuesToList().get(0).getRequests().stream()
+                .map(BatchedRequest::getRequestId).toList());
+    }
+
+    @Test
+    void shouldRejectASubjectRequestForAModelWhoseManifestLacksTheSubject() {
+        // Given subject u-1 trained m1 only
+        manifestTopic.pipeInput("u-1", new ManifestEntry("u-1",
+                List.of(new ModelSamples("m1", "base", List.of("s1", "s2"))), START));
+
+        // When one request names m2 for u-1 and another names m1
+        send(subject("r-m2", "u-1").setModelIds(List.of("m2")));
+        send(subject("r-m1", "u-1").setModelIds(List.of("m1")));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then the first is REJECTED (it would forget nothing) and the second is batched with the subject's samples
+        List<RequestStatus> all = statuses.readValuesToList();
+        RequestStatus rejected = all.stream().filter(st -> st.getRequestId().equals("r-m2")).findFirst().orElseThrow();
+        assertEquals(RequestState.REJECTED, rejected.getState());
+        assertTrue(rejected.getReason().contains("lists no sample of subject 'u-1' for model 'm2'"), rejected.getReason());
+        UnlearningBatch batch = batches.readValuesToList().get(0);
+        assertEquals("m1", batch.getModelId());
+        assertEquals(List.of("s1", "s2"), batch.getSampleIds());
+    }
+
+    @Test
+    void shouldNameAFewUnknownModelsAndCountTheRestInsteadOfListingThemAll() {
+        send(samples("r", "m1", "s1").setModelIds(List.of("x1", "x2", "x3", "x4", "x5")));
+
+        String reason = onlyStatus().getReason();
+        assertTrue(reason.contains("5 model ids ('x1', 'x2', 'x3' and 2 more) are not known"), reason);
     }
 
     @Test

@@ -1,13 +1,16 @@
 package io.unlearn.worker;
 
-import io.unlearn.schemas.artifacts.ArtifactStore;
-import io.unlearn.schemas.artifacts.Digests;
-import io.unlearn.schemas.modelregistry.ModelRegistryUnavailableException;
-import io.unlearn.schemas.modelregistry.RegisteredModel;
-import io.unlearn.schemas.modelregistry.RegisteredVersion;
-import io.unlearn.schemas.processing.Output;
-import io.unlearn.schemas.processing.TaskOutcome;
-import io.unlearn.schemas.processing.TransactionalTaskLoop;
+import io.unlearn.catalog.Attempt;
+import io.unlearn.catalog.InvalidPolicyException;
+
+import io.unlearn.kit.artifacts.ArtifactStore;
+import io.unlearn.kit.artifacts.Digests;
+import io.unlearn.kit.modelregistry.ModelRegistryUnavailableException;
+import io.unlearn.kit.modelregistry.RegisteredModel;
+import io.unlearn.kit.modelregistry.RegisteredVersion;
+import io.unlearn.kit.processing.Output;
+import io.unlearn.kit.processing.TaskOutcome;
+import io.unlearn.kit.processing.TransactionalTaskLoop;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
@@ -22,7 +25,6 @@ import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.Unlearning;
 import io.unlearn.unlearning.spi.UnlearningData;
 import io.unlearn.unlearning.spi.UnlearningResult;
-import io.unlearn.worker.errors.InvalidPolicyException;
 import io.unlearn.worker.observability.UnlearnWorkerMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Load the current version (the {@code production} alias, else the base) from the artifact store; build
  *       D_f / D_r from the batch's sample ids and classes and the data set, leaving out what the parent already
  *       forgot (unknown samples: FAILED with the reason).</li>
- *   <li>Run the method {@link MethodChoice} picks for this attempt; record in the child what it forgot; store it.</li>
+ *   <li>Run the method the model's family ({@code FamilySpec.attempt}) picks for this attempt; record in the child what it forgot; store it.</li>
  *   <li>Return the {@link CandidateVersion} and one UNLEARNED status per request, which the loop publishes with
  *       the batch's offset in one transaction.</li>
  * </ol>
@@ -142,15 +144,6 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
             metrics.waited("verdict");
             return TaskOutcome.retryLater(settings.verdictPoll(), pending.get());
         }
-        if (!batch.getPairs().isEmpty()) {
-            return failed(batch, "the batch names image-caption pairs, which the " + model.family() + " family of"
-                    + " model '" + modelId + "' cannot unlearn", "none");
-        }
-        ForgetRequest request = new ForgetRequest(new HashSet<>(batch.getSampleIds()), Set.of(),
-                new HashSet<>(batch.getClassLabels()));
-        if (request.isEmpty()) {
-            return failed(batch, "the batch names no sample id and no class", "none");
-        }
         Dataset dataset;
         try {
             dataset = datasets.apply(model.dataset().name());
@@ -161,19 +154,35 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
             return failed(batch, "model '" + modelId + "' names a data set the worker cannot resolve: "
                     + e.getMessage(), "none");
         }
+        BatchAdmission admission = BatchAdmission.of(batch, model.family(), dataset.train(), clock.instant());
+        admission.refused().forEach(s -> LOG.warn("{} of {}: request {} FAILED alone: {}", batch.getBatchId(), modelId,
+                s.getRequestId(), s.getReason()));
+        if (admission.served().isEmpty()) {
+            metrics.batch("failed", "none");
+            return statusesOnly(admission.refused());
+        }
+        UnlearningBatch served = admission.served().get();
+        ForgetRequest request = served.getRequests().stream().map(BatchAdmission::forgetRequest)
+                .reduce(ForgetRequest.none(), ForgetRequest::union);
         RegisteredVersion parentVersion;
         try {
             parentVersion = model.current();
         } catch (ModelRegistryUnavailableException e) {
             return retry("unavailable", e.getMessage());
         }
+        Optional<Attempt> attempt;
+        try {
+            attempt = model.family().attempt(model.policy(), batch.getAttempt());
+        } catch (InvalidPolicyException e) {
+            return failed(served, admission, "the model's policy cannot be carried out: " + e.getMessage(), "none");
+        }
+        if (attempt.isEmpty()) {
+            return failed(served, admission, "the policy of model '" + modelId + "' allows no attempt "
+                    + batch.getAttempt() + " (" + model.family().id() + " models " + (model.family().retrainable()
+                    ? "escalate to exact retraining once" : "cannot be retrained") + ")", "none");
+        }
         try (ModelHandle parent = load(parentVersion)) {
-            MethodChoice choice;
-            try {
-                choice = MethodChoice.choose(model.policy(), batch.getAttempt(), parent.info().seed());
-            } catch (InvalidPolicyException e) {
-                return failed(batch, e.getMessage(), "none");
-            }
+            Chosen choice = new Chosen(attempt.get(), parent.info().seed());
             UnlearningData data;
             try {
                 data = UnlearningData.of(dataset.train(), dataset.test(), request, parent.forgotten());
@@ -182,12 +191,14 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
                     metrics.batch("already_forgotten", "none");
                     LOG.info("{} of {}: everything it names is already forgotten by {}", batch.getBatchId(),
                             modelId, parentVersion.versionId());
-                    return statusesOnly(Statuses.alreadyForgotten(batch, parentVersion.versionId(), clock.instant()));
+                    List<RequestStatus> statuses = new ArrayList<>(admission.refused());
+                    statuses.addAll(Statuses.alreadyForgotten(served, parentVersion.versionId(), clock.instant()));
+                    return statusesOnly(statuses);
                 }
-                return failed(batch, "model '" + modelId + "' (data set " + model.dataset().name() + "): "
+                return failed(served, admission, "model '" + modelId + "' (data set " + model.dataset().name() + "): "
                         + e.getMessage(), "none");
             }
-            return unlearn(batch, model, parentVersion, parent, request, data, choice);
+            return unlearn(served, admission, model, parentVersion, parent, request, data, choice);
         } catch (ParentUnavailable e) {
             return retry("unavailable", e.getMessage());
         } catch (IOException e) {
@@ -195,8 +206,9 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
         }
     }
 
-    private TaskOutcome unlearn(UnlearningBatch batch, RegisteredModel model, RegisteredVersion parentVersion,
-            ModelHandle parent, ForgetRequest request, UnlearningData data, MethodChoice choice) throws IOException {
+    private TaskOutcome unlearn(UnlearningBatch batch, BatchAdmission admission, RegisteredModel model,
+            RegisteredVersion parentVersion, ModelHandle parent, ForgetRequest request, UnlearningData data,
+            Chosen choice) throws IOException {
         String versionId = VersionIds.of(model.modelId(), parentVersion.versionId(), batch.getBatchId(),
                 batch.getAttempt());
         int forget = data.forgetPositions().length;
@@ -205,10 +217,11 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
                 data.retainPositions().length, new TreeMap<>(choice.applied()));
         UnlearningResult result;
         try {
-            result = choice.method().apply(parent, data);
+            result = Unlearning.method(model.family(), choice.attempt().settings(), parent.info().seed())
+                    .apply(parent, data);
         } catch (UnlearningException e) {
             // E.g. a method the model's family does not support: only a policy change can help.
-            return failed(batch, choice.name() + " cannot unlearn model '" + model.modelId() + "' (family "
+            return failed(batch, admission, choice.name() + " cannot unlearn model '" + model.modelId() + "' (family "
                     + model.family() + "): " + e.getMessage(), choice.name());
         }
         try (ModelHandle child = result.model()) {
@@ -245,7 +258,10 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
                     .build();
             List<Output> outputs = new ArrayList<>();
             outputs.add(new Output(settings.candidatesTopic(), model.modelId(), candidate));
-            for (RequestStatus s : Statuses.unlearned(batch, versionId, choice, clock.instant())) {
+            for (RequestStatus s : admission.refused()) {
+                outputs.add(new Output(settings.requestStatusTopic(), s.getRequestId(), s));
+            }
+            for (RequestStatus s : Statuses.unlearned(batch, versionId, choice.name(), choice.applied(), clock.instant())) {
                 outputs.add(new Output(settings.requestStatusTopic(), s.getRequestId(), s));
             }
             awaitingVerdict.put(model.modelId(), new Emitted(versionId, batch.getBatchId(), batch.getAttempt()));
@@ -320,6 +336,14 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
         return TaskOutcome.retryLater(settings.retryBackoff(), why);
     }
 
+    private TaskOutcome failed(UnlearningBatch served, BatchAdmission admission, String reason, String method) {
+        LOG.warn("{} of {} FAILED: {}", served.getBatchId(), served.getModelId(), reason);
+        metrics.batch("failed", method);
+        List<RequestStatus> statuses = new ArrayList<>(admission.refused());
+        statuses.addAll(Statuses.failed(served, reason, clock.instant()));
+        return statusesOnly(statuses);
+    }
+
     private TaskOutcome failed(UnlearningBatch batch, String reason, String method) {
         LOG.warn("{} of {} FAILED: {}", batch.getBatchId(), batch.getModelId(), reason);
         metrics.batch("failed", method);
@@ -337,6 +361,29 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
 
         ParentUnavailable(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * An attempt as the worker records it: the method's id, every setting it ran with and the seed ({@code seed} of
+     * the settings; exact retraining takes the parent's, which no policy sets).
+     */
+    private record Chosen(Attempt attempt, long parentSeed) {
+        String name() {
+            return attempt.method().id();
+        }
+
+        Map<String, String> applied() {
+            Map<String, String> applied = new TreeMap<>(attempt.settings().values());
+            if (attempt.exact()) {
+                applied.put("seed", Long.toString(parentSeed));
+            }
+            return applied;
+        }
+
+        long seed() {
+            String seed = applied().get("seed");
+            return seed == null ? 0L : Long.parseLong(seed);
         }
     }
 }

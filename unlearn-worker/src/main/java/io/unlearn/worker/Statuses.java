@@ -6,6 +6,7 @@ import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** The request statuses the unlearn-worker writes, one per request of a batch, each with a readable reason. */
@@ -22,13 +23,14 @@ public final class Statuses {
      *
      * @param batch the batch
      * @param versionId the candidate
-     * @param choice the method that produced it
+     * @param method the method that produced it
+     * @param applied the settings it ran with
      * @param at when
      * @return one UNLEARNED status per request
      */
-    public static List<RequestStatus> unlearned(UnlearningBatch batch, String versionId, MethodChoice choice,
-            Instant at) {
-        String reason = "unlearned by " + choice.name() + " " + new TreeMap<>(choice.applied())
+    public static List<RequestStatus> unlearned(UnlearningBatch batch, String versionId, String method,
+            Map<String, String> applied, Instant at) {
+        String reason = "unlearned by " + method + " " + new TreeMap<>(applied)
                 + " into candidate " + versionId + " (attempt " + batch.getAttempt() + "); the verifier checks it next";
         return build(batch, RequestState.UNLEARNED, versionId, reason, at);
     }

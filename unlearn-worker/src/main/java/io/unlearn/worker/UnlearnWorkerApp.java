@@ -1,6 +1,6 @@
 package io.unlearn.worker;
 
-import io.unlearn.schemas.config.ServiceSettings;
+import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.worker.errors.InvalidConfigException;
 import io.unlearn.worker.errors.UnlearnWorkerException;

@@ -1,6 +1,6 @@
 package io.unlearn.worker;
 
-import io.unlearn.schemas.config.SettingsCheck;
+import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.schemas.Topics;
 import io.unlearn.worker.errors.InvalidConfigException;
 import java.nio.file.Path;

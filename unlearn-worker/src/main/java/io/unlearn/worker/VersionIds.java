@@ -1,6 +1,6 @@
 package io.unlearn.worker;
 
-import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.kit.artifacts.Digests;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,19 +1,21 @@
 package io.unlearn.worker;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
-import io.unlearn.schemas.modelregistry.ModelRegistryUnavailableException;
-import io.unlearn.schemas.modelregistry.RegisteredModel;
-import io.unlearn.schemas.modelregistry.RegisteredVersion;
-import io.unlearn.schemas.modelregistry.TrainingData;
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
-import io.unlearn.schemas.processing.Output;
-import io.unlearn.schemas.processing.TaskOutcome;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.modelregistry.ModelRegistryUnavailableException;
+import io.unlearn.kit.modelregistry.RegisteredModel;
+import io.unlearn.kit.modelregistry.RegisteredVersion;
+import io.unlearn.kit.modelregistry.TrainingData;
+import io.unlearn.catalog.UnlearningPolicy;
+import io.unlearn.kit.processing.Output;
+import io.unlearn.kit.processing.TaskOutcome;
 import io.unlearn.schemas.v1.BatchTrigger;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.CandidateVersion;
@@ -85,7 +87,7 @@ class BatchUnlearningTest {
     }
 
     private static RegisteredModel model(String current, List<RegisteredVersion> versions, UnlearningPolicy policy) {
-        return new RegisteredModel("m1", "classifier", "v-base", current, null, policy,
+        return new RegisteredModel("m1", Classifiers.CLASSIFIER, "v-base", current, null, policy,
                 new TrainingData(DATASET, 20, 200), versions);
     }
 
@@ -165,14 +167,31 @@ class BatchUnlearningTest {
     }
 
     @Test
-    void shouldFailABatchNamingSamplesTheDatasetLacksNamingTheSample() {
+    void shouldFailOnlyTheRequestNamingASampleTheDatasetLacksAndUnlearnTheRest() {
+        // Given a batch of two requests, one naming a sample the data set does not have
         TaskOutcome outcome = job().run(batch("m1", List.of("3", "9999")), "batches-0@0");
+
+        // Then that request alone ends FAILED, naming the sample, and the other one is unlearned into a candidate
+        List<RequestStatus> statuses = statuses(outcome);
+        RequestStatus bad = statuses.stream().filter(s -> s.getRequestId().equals("r-9999")).findFirst().orElseThrow();
+        assertEquals(RequestState.FAILED, bad.getState());
+        assertTrue(bad.getReason().contains("'9999'") && bad.getReason().contains("go on"), bad.getReason());
+        RequestStatus good = statuses.stream().filter(s -> s.getRequestId().equals("r-3")).findFirst().orElseThrow();
+        assertEquals(RequestState.UNLEARNED, good.getState());
+        CandidateVersion candidate = candidates(outcome).get(0);
+        assertEquals(List.of("r-3"), candidate.getRequestIds());
+        assertEquals(List.of("3"), candidate.getSampleIds());
+    }
+
+    @Test
+    void shouldFailEveryRequestWhenNoneCanBeServed() {
+        TaskOutcome outcome = job().run(batch("m1", List.of("9998", "9999")), "batches-0@0");
 
         assertTrue(candidates(outcome).isEmpty());
         List<RequestStatus> statuses = statuses(outcome);
         assertEquals(2, statuses.size());
         assertTrue(statuses.stream().allMatch(s -> s.getState() == RequestState.FAILED));
-        assertTrue(statuses.get(0).getReason().contains("'9999'"), statuses.get(0).getReason());
+        assertTrue(statuses.get(0).getReason().contains("'9998'"), statuses.get(0).getReason());
     }
 
     @Test
@@ -278,6 +297,7 @@ class BatchUnlearningTest {
         // Then its requests end FAILED saying why, instead of the batch going to the dead-letter topic
         RequestStatus s = statuses(outcome).get(0);
         assertEquals(RequestState.FAILED, s.getState());
-        assertTrue(s.getReason().contains("dkvb cannot unlearn model 'm1'"), s.getReason());
+        assertTrue(s.getReason().contains("a classifier model is unlearned by retrain | fine_tune | neg_grad_plus |"
+                + " contrastive, not 'dkvb'"), s.getReason());
     }
 }

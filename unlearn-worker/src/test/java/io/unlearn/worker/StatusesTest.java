@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
 import io.unlearn.schemas.testing.SampleRecords;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.RequestState;
@@ -29,10 +28,8 @@ class StatusesTest {
 
     @Test
     void shouldMarkEveryRequestUnlearnedByTheCandidateNamingTheMethodAndSettings() {
-        MethodChoice choice = MethodChoice.choose(new UnlearningPolicy("fine_tune", Map.of("epochs", "3"), List.of(),
-                2), 0, 7);
-
-        List<RequestStatus> statuses = Statuses.unlearned(batchOf("r-1", "r-2", "r-1"), "v-abc", choice, AT);
+        List<RequestStatus> statuses = Statuses.unlearned(batchOf("r-1", "r-2", "r-1"), "v-abc", "fine_tune",
+                Map.of("epochs", "3"), AT);
 
         assertEquals(List.of("r-1", "r-2"), statuses.stream().map(RequestStatus::getRequestId).toList());
         RequestStatus s = statuses.get(0);

@@ -1,7 +1,7 @@
 package io.unlearn.verifier;
 
-import io.unlearn.schemas.modelregistry.ModelRegistryUnavailableException;
-import io.unlearn.schemas.modelregistry.RegisteredModel;
+import io.unlearn.kit.modelregistry.ModelRegistryUnavailableException;
+import io.unlearn.kit.modelregistry.RegisteredModel;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.unlearning.errors.DatasetMissingException;
 import io.unlearn.verifier.errors.ArtifactException;
@@ -74,15 +74,15 @@ public final class CandidateVerification {
             Verdict verdict = VerdictPolicy.judge(model.policy().thresholds(), measured.candidate());
             LOG.info("{} of {} (batch {}, attempt {}, {}): {}", candidate.getVersionId(), candidate.getModelId(),
                     candidate.getBatchId(), candidate.getAttempt(), candidate.getMethod(), verdict.reason());
-            return new Step.Publish(escalation.judged(candidate, model.policy(), verdict, measured));
+            return new Step.Publish(escalation.judged(candidate, model.family(), model.policy(), verdict, measured));
         } catch (ArtifactException e) {
             LOG.warn("Candidate {} of {} failed: {}", candidate.getVersionId(), candidate.getModelId(),
                     e.getMessage());
-            return new Step.Publish(escalation.unmeasurable(candidate, model.policy(), e.getMessage(), !e.parent()));
+            return new Step.Publish(escalation.unmeasurable(candidate, model.family(), model.policy(), e.getMessage(), !e.parent()));
         } catch (UnverifiableCandidateException e) {
             LOG.warn("Candidate {} of {} cannot be verified: {}", candidate.getVersionId(), candidate.getModelId(),
                     e.getMessage());
-            return new Step.Publish(escalation.unmeasurable(candidate, model.policy(), e.getMessage(), false));
+            return new Step.Publish(escalation.unmeasurable(candidate, model.family(), model.policy(), e.getMessage(), false));
         } catch (DatasetMissingException e) {
             return new Step.RetryLater("dataset " + model.dataset().name() + " of model " + model.modelId()
                     + " is not available: " + e.getMessage());
@@ -92,7 +92,7 @@ public final class CandidateVerification {
             // the reason; the escalation bounds the retries.
             LOG.error("Verifying candidate {} of {} failed unexpectedly", candidate.getVersionId(),
                     candidate.getModelId(), e);
-            return new Step.Publish(escalation.unmeasurable(candidate, model.policy(), "the verifier failed: " + e,
+            return new Step.Publish(escalation.unmeasurable(candidate, model.family(), model.policy(), "the verifier failed: " + e,
                     true));
         }
     }

@@ -1,6 +1,6 @@
 package io.unlearn.verifier;
 
-import io.unlearn.schemas.config.ServiceSettings;
+import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.verifier.errors.InvalidConfigException;
 import io.unlearn.verifier.errors.VerifierException;
 import org.slf4j.Logger;

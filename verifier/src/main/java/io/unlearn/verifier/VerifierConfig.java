@@ -1,6 +1,6 @@
 package io.unlearn.verifier;
 
-import io.unlearn.schemas.config.SettingsCheck;
+import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.schemas.Topics;
 import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.TrainingRecipe;

@@ -1,12 +1,15 @@
 package io.unlearn.verifier;
 
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
-import io.unlearn.schemas.modelregistry.ModelRegistryUnavailableException;
-import io.unlearn.schemas.modelregistry.RegisteredModel;
-import io.unlearn.schemas.modelregistry.RegisteredVersion;
-import io.unlearn.schemas.modelregistry.Threshold;
-import io.unlearn.schemas.modelregistry.TrainingData;
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.catalog.families.Classifiers;
+
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.modelregistry.ModelRegistryUnavailableException;
+import io.unlearn.kit.modelregistry.RegisteredModel;
+import io.unlearn.kit.modelregistry.RegisteredVersion;
+import io.unlearn.catalog.Comparator;
+import io.unlearn.catalog.Threshold;
+import io.unlearn.kit.modelregistry.TrainingData;
+import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
@@ -83,8 +86,8 @@ class CandidateVerificationTest {
         DirectoryArtifactStore store = new DirectoryArtifactStore(dir);
         String parent = store.put(new ByteArrayInputStream("parent".getBytes(StandardCharsets.UTF_8)));
         String child = store.put(new ByteArrayInputStream("child".getBytes(StandardCharsets.UTF_8)));
-        RegisteredModel model = new RegisteredModel("m1", "classifier", "base", "base", null,
-                new UnlearningPolicy("contrastive", Map.of(), List.of(new Threshold("forget.accuracy", "<=", 0.2)), 2),
+        RegisteredModel model = new RegisteredModel("m1", Classifiers.CLASSIFIER, "base", "base", null,
+                new UnlearningPolicy("contrastive", Map.of(), List.of(new Threshold("forget.accuracy", Comparator.AT_MOST, 0.2)), 2),
                 new TrainingData("fashion-mnist", 1, 1),
                 List.of(new RegisteredVersion("base", null, null, "BASE", List.of(), parent)));
 
@@ -97,7 +100,7 @@ class CandidateVerificationTest {
     void shouldFailACandidateWhoseArtifactIsMissingAndRetryTheBatch() throws Exception {
         DirectoryArtifactStore store = new DirectoryArtifactStore(dir);
         String parent = store.put(new ByteArrayInputStream("parent".getBytes(StandardCharsets.UTF_8)));
-        RegisteredModel model = new RegisteredModel("m1", "classifier", "base", "base", null,
+        RegisteredModel model = new RegisteredModel("m1", Classifiers.CLASSIFIER, "base", "base", null,
                 new UnlearningPolicy("contrastive", Map.of(), List.of(), 2), new TrainingData("fashion-mnist", 1, 1),
                 List.of(new RegisteredVersion("base", null, null, "BASE", List.of(), parent)));
 

@@ -7,7 +7,7 @@ import io.unlearn.registry.InJvmModelRegistry;
 import io.unlearn.registry.ModelRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.schemas.deadletter.DeadLetterHeaders;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.schemas.serde.AvroSerde;

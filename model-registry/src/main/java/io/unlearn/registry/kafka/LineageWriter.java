@@ -17,6 +17,7 @@ import io.unlearn.schemas.serde.AvroSerde;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 import io.unlearn.schemas.v1.VerificationResult;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -88,6 +89,7 @@ public final class LineageWriter implements AutoCloseable {
     private final MeterRegistry meters;
     private final AvroSerde<LineageEvent> lineageSerde;
     private final AvroSerde<ManifestEntry> manifestSerde;
+    private final AvroSerde<ModelEntry> modelSerde;
     private final AvroSerde<CandidateVersion> candidateSerde;
     private final AvroSerde<VerificationResult> verificationSerde;
     private final Consumer<byte[], byte[]> consumer;
@@ -119,6 +121,7 @@ public final class LineageWriter implements AutoCloseable {
         this.meters = meters;
         this.lineageSerde = AvroSerde.forTopic(Topics.LINEAGE, schemas);
         this.manifestSerde = AvroSerde.forTopic(Topics.TRAINING_MANIFEST, schemas);
+        this.modelSerde = AvroSerde.forTopic(Topics.MODELS, schemas);
         this.candidateSerde = AvroSerde.forTopic(Topics.CANDIDATES, schemas);
         this.verificationSerde = AvroSerde.forTopic(Topics.VERIFICATIONS, schemas);
         this.transactions = Timer.builder("registry.transaction.duration")
@@ -236,7 +239,7 @@ public final class LineageWriter implements AutoCloseable {
             Registration r = next;
             try {
                 Outcome.Append append = recorder.registerBase(r.registration(), r.digest(), state);
-                commit(append.events(), append.manifestEntries(), null, Map.of());
+                commit(append.events(), append.manifestEntries(), append.modelEntries(), null, Map.of());
                 meters.counter("registry.inputs", "input", "registration", "outcome", append.tag()).increment();
                 r.done().complete(append.events());
             } catch (FatalWriterException e) {
@@ -301,15 +304,15 @@ public final class LineageWriter implements AutoCloseable {
                                    Map<TopicPartition, OffsetAndMetadata> offsets) {
         try {
             if (outcome instanceof Outcome.Append append) {
-                commit(append.events(), append.manifestEntries(), null, offsets);
+                commit(append.events(), append.manifestEntries(), append.modelEntries(), null, offsets);
             } else if (outcome instanceof Outcome.Rejected rejected) {
                 LOG.warn("Dead-lettering {}: {}", where(record), rejected.reason());
                 Exception error = cause != null ? cause : new ModelRegistryException(rejected.reason());
-                commit(List.of(), List.of(), DeadLetterHeaders.deadLetterRecord(config.deadLetterTopic(), record,
+                commit(List.of(), List.of(), List.of(), DeadLetterHeaders.deadLetterRecord(config.deadLetterTopic(), record,
                         error), offsets);
             } else {
                 LOG.info("Skipping {}: {}", where(record), ((Outcome.Duplicate) outcome).reason());
-                commit(List.of(), List.of(), null, offsets);
+                commit(List.of(), List.of(), List.of(), null, offsets);
             }
             return true;
         } catch (AbortedException e) {
@@ -325,7 +328,7 @@ public final class LineageWriter implements AutoCloseable {
      * the events. Throws {@link AbortedException} after an abort that may be retried, {@link FatalWriterException}
      * when this producer can no longer write (fenced by a newer instance, or unauthorised).
      */
-    private void commit(List<LineageEvent> events, List<ManifestEntry> entries,
+    private void commit(List<LineageEvent> events, List<ManifestEntry> entries, List<ModelEntry> models,
                         ProducerRecord<byte[], byte[]> deadLetter, Map<TopicPartition, OffsetAndMetadata> offsets) {
         Timer.Sample sample = Timer.start(meters);
         List<Future<RecordMetadata>> stateSends = new ArrayList<>();
@@ -339,6 +342,10 @@ public final class LineageWriter implements AutoCloseable {
                 // Waited for like the lineage: the next registration merges with these entries.
                 stateSends.add(producer.send(new ProducerRecord<>(config.trainingManifestTopic(),
                         utf8(entry.getSubjectId()), manifestSerde.serialize(config.trainingManifestTopic(), entry))));
+            }
+            for (ModelEntry model : models) {
+                producer.send(new ProducerRecord<>(config.modelsTopic(), utf8(model.getModelId()),
+                        modelSerde.serialize(config.modelsTopic(), model)));
             }
             if (deadLetter != null) {
                 producer.send(deadLetter);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Creates the topics the registry reads and writes when they are missing: the lineage topic with infinite
- * retention ({@code retention.ms=-1}; it is the system's audit trail), the training manifest compacted, the
+ * retention ({@code retention.ms=-1}; it is the system's audit trail), the training manifest and the models topic compacted, the
  * rest with broker defaults. Existing topics are left as they are.
  */
 public final class RegistryTopics {
@@ -42,6 +42,8 @@ public final class RegistryTopics {
                 TopicConfig.RETENTION_BYTES_CONFIG, "-1",
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
         topics.add(new NewTopic(config.trainingManifestTopic(), partitions, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(config.modelsTopic(), partitions, replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (String name : List.of(config.candidatesTopic(), config.verificationsTopic(),
                 config.requestStatusTopic(), config.deadLetterTopic())) {

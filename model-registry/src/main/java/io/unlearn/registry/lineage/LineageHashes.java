@@ -1,6 +1,6 @@
 package io.unlearn.registry.lineage;
 
-import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.schemas.v1.LineageEvent;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;

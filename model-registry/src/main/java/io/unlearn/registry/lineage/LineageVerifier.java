@@ -1,6 +1,6 @@
 package io.unlearn.registry.lineage;
 
-import io.unlearn.schemas.artifacts.ArtifactStore;
+import io.unlearn.kit.artifacts.ArtifactStore;
 import io.unlearn.schemas.v1.LineageEvent;
 
 import java.io.IOException;

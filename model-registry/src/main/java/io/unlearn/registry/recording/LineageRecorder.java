@@ -1,18 +1,20 @@
 package io.unlearn.registry.recording;
 
+import io.unlearn.catalog.PolicyCodec;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.lineage.LineageChain;
 import io.unlearn.registry.lineage.LineageDetails;
 import io.unlearn.registry.registration.BaseModelRegistration;
-import io.unlearn.registry.registration.MethodPolicy;
 import io.unlearn.registry.state.RegistryState;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 import io.unlearn.schemas.v1.ModelSamples;
 import io.unlearn.schemas.v1.Verdict;
 import io.unlearn.schemas.v1.VerificationResult;
@@ -63,27 +65,15 @@ public final class LineageRecorder {
             throw new ModelAlreadyRegisteredException(modelId);
         }
         Instant now = now();
-        MethodPolicy policy = registration.policy();
-        Map<String, Object> policyJson = new LinkedHashMap<>();
-        policyJson.put("method", policy.method().value());
-        policyJson.put("settings", new TreeMap<>(policy.settings()));
-        policyJson.put("thresholds", policy.thresholds().stream().map(t -> {
-            Map<String, Object> threshold = new LinkedHashMap<>();
-            threshold.put("metric", t.metric());
-            threshold.put("comparator", t.comparator().symbol());
-            threshold.put("threshold", t.threshold());
-            return threshold;
-        }).toList());
-        policyJson.put("maxFailuresBeforeRetrain", policy.maxFailuresBeforeRetrain());
         Map<String, Object> datasetJson = new LinkedHashMap<>();
         datasetJson.put("name", registration.dataset().name());
         datasetJson.put("subjects", registration.dataset().subjects().size());
         datasetJson.put("samples", registration.dataset().sampleCount());
 
         Map<String, String> details = new HashMap<>();
-        details.put(LineageDetails.FAMILY, registration.family().value());
+        details.put(LineageDetails.FAMILY, registration.family().id());
         details.put(LineageDetails.ARCHITECTURE, toJson(registration.architecture()));
-        details.put(LineageDetails.POLICY, toJson(policyJson));
+        details.put(LineageDetails.POLICY, PolicyCodec.toJsonText(registration.policy()));
         details.put(LineageDetails.DATASET, toJson(datasetJson));
         details.put(LineageDetails.ARTIFACT_BYTES, Integer.toString(registration.artifact().length));
         LineageEvent base = draft(modelId, LineageEventType.BASE_REGISTERED, registration.baseVersionId(), null,
@@ -97,7 +87,9 @@ public final class LineageRecorder {
             models.add(new ModelSamples(modelId, registration.baseVersionId(), samples));
             entries.add(new ManifestEntry(subject, models, now));
         });
-        return new Outcome.Append(link(state, modelId, List.of(base)), entries);
+        // The model's family goes on the models topic, from which the stream-processor learns which scopes it serves.
+        ModelEntry model = new ModelEntry(modelId, registration.family().id(), now);
+        return new Outcome.Append(link(state, modelId, List.of(base)), entries, List.of(model));
     }
 
     /** What a candidate version means for the lineage. */

@@ -2,6 +2,7 @@ package io.unlearn.registry.recording;
 
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 
 import java.util.List;
 
@@ -15,10 +16,17 @@ public sealed interface Outcome {
      * Append these events (already linked into their model's chain) and publish these manifest entries, in one
      * transaction with the input's offset.
      */
-    record Append(List<LineageEvent> events, List<ManifestEntry> manifestEntries) implements Outcome {
+    record Append(List<LineageEvent> events, List<ManifestEntry> manifestEntries, List<ModelEntry> modelEntries)
+            implements Outcome {
         public Append {
             events = List.copyOf(events);
             manifestEntries = List.copyOf(manifestEntries);
+            modelEntries = List.copyOf(modelEntries);
+        }
+
+        /** Events and manifest entries only. */
+        public Append(List<LineageEvent> events, List<ManifestEntry> manifestEntries) {
+            this(events, manifestEntries, List.of());
         }
 
         @Override

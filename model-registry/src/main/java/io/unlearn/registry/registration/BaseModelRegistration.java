@@ -1,5 +1,8 @@
 package io.unlearn.registry.registration;
 
+import io.unlearn.catalog.FamilySpec;
+import io.unlearn.catalog.UnlearningPolicy;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,8 +19,8 @@ import java.util.Map;
  * @param dataset       training data manifest
  * @param artifact      the base parameters (sent base64-encoded in the JSON body)
  */
-public record BaseModelRegistration(String modelId, String baseVersionId, ModelFamily family,
-                                    Map<String, Object> architecture, MethodPolicy policy, TrainingDataset dataset,
+public record BaseModelRegistration(String modelId, String baseVersionId, FamilySpec family,
+                                    Map<String, Object> architecture, UnlearningPolicy policy, TrainingDataset dataset,
                                     byte[] artifact) {
 
     public static final String DEFAULT_BASE_VERSION_ID = "base";

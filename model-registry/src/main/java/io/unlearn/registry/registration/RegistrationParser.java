@@ -1,5 +1,10 @@
 package io.unlearn.registry.registration;
 
+import io.unlearn.catalog.FamilyCatalog;
+import io.unlearn.catalog.FamilySpec;
+import io.unlearn.catalog.PolicyCodec;
+import io.unlearn.catalog.UnlearningPolicy;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,7 +35,7 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * {"modelId": "fashion-classifier", "baseVersionId": "base", "family": "classifier",
  *  "architecture": {"embeddingDim": 64, "classes": 10},
- *  "policy": {"method": "contrastive", "settings": {"epochs": 2, "alpha": 0.5},
+ *  "policy": {"method": "contrastive", "settings": {"maxEpochs": 2, "lambdaUl": 0.5},
  *             "thresholds": [{"metric": "forget.accuracy", "comparator": "<=", "threshold": 0.2}],
  *             "maxFailuresBeforeRetrain": 2},
  *  "dataset": {"name": "fashion-mnist", "subjects": {"user-1": ["0", "1"], "user-2": ["2"]}},
@@ -41,11 +46,8 @@ public final class RegistrationParser {
 
     /** Model ids, version ids and subject ids: safe as Kafka keys, URL path segments and file names. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final Pattern METRIC = Pattern.compile("[a-z0-9][a-z0-9._]*");
     private static final Set<String> TOP_LEVEL = Set.of(
             "modelId", "baseVersionId", "family", "architecture", "policy", "dataset", "artifactBase64");
-    private static final Set<String> POLICY = Set.of("method", "settings", "thresholds", "maxFailuresBeforeRetrain");
-    private static final Set<String> THRESHOLD = Set.of("metric", "comparator", "threshold");
     private static final Set<String> DATASET = Set.of("name", "subjects");
 
     private final ObjectMapper json;
@@ -78,58 +80,27 @@ public final class RegistrationParser {
         String modelId = id(root, "modelId", problems);
         String baseVersionId = root.has("baseVersionId") ? id(root, "baseVersionId", problems)
                 : BaseModelRegistration.DEFAULT_BASE_VERSION_ID;
-        ModelFamily family = null;
+        FamilySpec family = null;
         String familyName = text(root, "family", problems);
         if (familyName != null) {
-            family = ModelFamily.parse(familyName).orElse(null);
+            family = FamilyCatalog.family(familyName).orElse(null);
             if (family == null) {
-                problems.add("family: must be one of " + ModelFamily.choices() + ", got '" + familyName + "'");
+                problems.add("family: this system implements " + FamilyCatalog.ids() + "; '" + familyName
+                        + "' is none of them");
             }
         }
         Map<String, Object> architecture = architecture(root.get("architecture"), problems);
-        MethodPolicy policy = policy(root.get("policy"), problems);
+        UnlearningPolicy policy = PolicyCodec.read(root.get("policy"), "policy", problems);
         TrainingDataset dataset = dataset(root.get("dataset"), problems);
         byte[] artifact = artifact(root.get("artifactBase64"), problems);
         if (family != null && policy != null) {
-            methodFitsFamily(family, policy, problems);
+            problems.addAll(family.check(policy));
         }
 
         if (!problems.isEmpty()) {
             throw new InvalidRegistrationException(problems);
         }
         return new BaseModelRegistration(modelId, baseVersionId, family, architecture, policy, dataset, artifact);
-    }
-
-    /**
-     * What the unlearning module can do with each family it knows, checked here so that a policy it cannot carry out
-     * is refused at registration rather than failing every batch later. Only the built-in classifier can be
-     * retrained from scratch, so only its policies may escalate to {@code retrain} or name a gap to retraining
-     * (which the verifier measures against a retrained reference).
-     */
-    private static void methodFitsFamily(ModelFamily family, MethodPolicy policy, List<String> problems) {
-        Set<UnlearningMethodName> methods = switch (family) {
-            case CLASSIFIER -> EnumSet.of(UnlearningMethodName.RETRAIN, UnlearningMethodName.FINE_TUNE,
-                    UnlearningMethodName.NEG_GRAD_PLUS, UnlearningMethodName.CONTRASTIVE);
-            case DKVB_CLASSIFIER -> EnumSet.of(UnlearningMethodName.DKVB);
-            case TORCHSCRIPT_CLASSIFIER -> EnumSet.of(UnlearningMethodName.FINE_TUNE,
-                    UnlearningMethodName.NEG_GRAD_PLUS, UnlearningMethodName.CONTRASTIVE);
-            case DUAL_ENCODER, DENOISER -> EnumSet.allOf(UnlearningMethodName.class); // no methods yet: not judged
-        };
-        if (!methods.contains(policy.method())) {
-            problems.add("policy.method: a " + family.value() + " model is unlearned by "
-                    + methods.stream().map(UnlearningMethodName::value).collect(Collectors.joining(" | "))
-                    + ", not " + policy.method().value());
-        }
-        if (family == ModelFamily.DKVB_CLASSIFIER || family == ModelFamily.TORCHSCRIPT_CLASSIFIER) {
-            List<VerificationThreshold> thresholds = policy.thresholds();
-            for (int i = 0; i < thresholds.size(); i++) {
-                String metric = thresholds.get(i).metric();
-                if (metric.equals("gap") || metric.endsWith(".gap")) {
-                    problems.add("policy.thresholds[" + i + "].metric: " + metric + " compares with exact retraining,"
-                            + " which can rebuild classifier models only, not " + family.value());
-                }
-            }
-        }
     }
 
     private Map<String, Object> architecture(JsonNode node, List<String> problems) {
@@ -142,105 +113,6 @@ public final class RegistrationParser {
             return Map.of();
         }
         return json.convertValue(node, new TypeReference<LinkedHashMap<String, Object>>() { });
-    }
-
-    private MethodPolicy policy(JsonNode node, List<String> problems) {
-        if (node == null || node.isNull()) {
-            problems.add("policy: required, an object with method, settings, thresholds and maxFailuresBeforeRetrain");
-            return null;
-        }
-        if (!node.isObject()) {
-            problems.add("policy: must be a JSON object, got " + describe(node));
-            return null;
-        }
-        unknownFields(node, POLICY, "policy.", problems);
-        UnlearningMethodName method = null;
-        String methodName = text(node, "method", "policy.method", problems);
-        if (methodName != null) {
-            method = UnlearningMethodName.parse(methodName).orElse(null);
-            if (method == null) {
-                problems.add("policy.method: must be one of " + UnlearningMethodName.choices()
-                        + ", got '" + methodName + "'");
-            }
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        JsonNode settingsNode = node.get("settings");
-        if (settingsNode != null && !settingsNode.isNull()) {
-            if (!settingsNode.isObject()) {
-                problems.add("policy.settings: must be a JSON object of scalar values, got " + describe(settingsNode));
-            } else {
-                settingsNode.fields().forEachRemaining(e -> {
-                    if (e.getValue().isValueNode() && !e.getValue().isNull()) {
-                        settings.put(e.getKey(), e.getValue().asText());
-                    } else {
-                        problems.add("policy.settings." + e.getKey() + ": must be a string, number or boolean, got "
-                                + describe(e.getValue()));
-                    }
-                });
-            }
-        }
-        List<VerificationThreshold> thresholds = thresholds(node.get("thresholds"), problems);
-        int maxFailures = 0;
-        JsonNode maxNode = node.get("maxFailuresBeforeRetrain");
-        if (maxNode == null || maxNode.isNull()) {
-            problems.add("policy.maxFailuresBeforeRetrain: required, the number of failed verifications after which"
-                    + " a batch escalates to retrain (an integer from 0 to 100)");
-        } else if (!maxNode.isIntegralNumber() || maxNode.asLong() < 0 || maxNode.asLong() > 100) {
-            problems.add("policy.maxFailuresBeforeRetrain: must be an integer from 0 to 100, got " + maxNode);
-        } else {
-            maxFailures = maxNode.asInt();
-        }
-        return method == null ? null : new MethodPolicy(method, settings, thresholds, maxFailures);
-    }
-
-    private List<VerificationThreshold> thresholds(JsonNode node, List<String> problems) {
-        List<VerificationThreshold> result = new ArrayList<>();
-        if (node == null || node.isNull()) {
-            problems.add("policy.thresholds: required, a non-empty list of {metric, comparator, threshold}");
-            return result;
-        }
-        if (!node.isArray() || node.isEmpty()) {
-            problems.add("policy.thresholds: must be a non-empty list of {metric, comparator, threshold}, got "
-                    + describe(node));
-            return result;
-        }
-        Set<String> keys = new LinkedHashSet<>();
-        for (int i = 0; i < node.size(); i++) {
-            String at = "policy.thresholds[" + i + "]";
-            JsonNode t = node.get(i);
-            if (!t.isObject()) {
-                problems.add(at + ": must be an object {metric, comparator, threshold}, got " + describe(t));
-                continue;
-            }
-            unknownFields(t, THRESHOLD, at + ".", problems);
-            String metric = text(t, "metric", at + ".metric", problems);
-            if (metric != null && !METRIC.matcher(metric).matches()) {
-                problems.add(at + ".metric: must be a lowercase dotted name such as forget.accuracy, got '"
-                        + metric + "'");
-                metric = null;
-            }
-            String symbol = text(t, "comparator", at + ".comparator", problems);
-            Comparator comparator = symbol == null ? null : Comparator.parse(symbol).orElse(null);
-            if (symbol != null && comparator == null) {
-                problems.add(at + ".comparator: must be <= or >=, got '" + symbol + "'");
-            }
-            JsonNode bound = t.get("threshold");
-            Double threshold = null;
-            if (bound == null || bound.isNull()) {
-                problems.add(at + ".threshold: required, a number");
-            } else if (!bound.isNumber() || !Double.isFinite(bound.asDouble())) {
-                problems.add(at + ".threshold: must be a finite number, got " + bound);
-            } else {
-                threshold = bound.asDouble();
-            }
-            if (metric != null && comparator != null && !keys.add(metric + comparator.symbol())) {
-                problems.add(at + ": duplicates an earlier threshold '" + metric + " " + comparator.symbol() + "'");
-            }
-            if (metric != null && comparator != null && threshold != null) {
-                result.add(new VerificationThreshold(metric, comparator, threshold));
-            }
-        }
-        return result;
     }
 
     private TrainingDataset dataset(JsonNode node, List<String> problems) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.lineage.LineageVerifier;
 import io.unlearn.registry.registration.RegistrationParser;
 import io.unlearn.schemas.v1.Verdict;

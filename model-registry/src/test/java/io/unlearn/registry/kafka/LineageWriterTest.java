@@ -3,7 +3,7 @@ package io.unlearn.registry.kafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.registry.RegistryFixtures;
-import io.unlearn.schemas.artifacts.Digests;
+import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.state.RegistryState;

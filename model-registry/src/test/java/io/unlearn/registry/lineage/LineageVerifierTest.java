@@ -1,6 +1,6 @@
 package io.unlearn.registry.lineage;
 
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import org.junit.jupiter.api.BeforeEach;

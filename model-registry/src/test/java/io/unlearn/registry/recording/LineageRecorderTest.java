@@ -1,7 +1,7 @@
 package io.unlearn.registry.recording;
 
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
-import io.unlearn.schemas.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.lineage.LineageDetails;
 import io.unlearn.registry.lineage.LineageHashes;
@@ -54,7 +54,7 @@ class LineageRecorderTest {
         assertEquals("contrastive", policy.get("method").asText());
         assertEquals("<=", policy.get("thresholds").get(0).get("comparator").asText());
         assertEquals(2, policy.get("maxFailuresBeforeRetrain").asInt());
-        assertEquals("2", policy.get("settings").get("epochs").asText());
+        assertEquals("2", policy.get("settings").get("maxEpochs").asText());
         var dataset = JSON.readTree(base.getDetails().get(LineageDetails.DATASET));
         assertEquals("fashion-mnist", dataset.get("name").asText());
         assertEquals(3, dataset.get("samples").asInt());

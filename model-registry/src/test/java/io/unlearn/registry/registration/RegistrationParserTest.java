@@ -1,5 +1,8 @@
 package io.unlearn.registry.registration;
 
+import io.unlearn.catalog.Threshold;
+import io.unlearn.catalog.Comparator;
+import io.unlearn.catalog.families.Classifiers;
 import io.unlearn.registry.errors.InvalidRegistrationException;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +33,12 @@ class RegistrationParserTest {
 
         assertEquals("fashion-classifier", r.modelId());
         assertEquals("base", r.baseVersionId());
-        assertEquals(ModelFamily.CLASSIFIER, r.family());
+        assertEquals(Classifiers.CLASSIFIER, r.family());
         assertEquals(64, r.architecture().get("embeddingDim"));
-        assertEquals(UnlearningMethodName.CONTRASTIVE, r.policy().method());
-        assertEquals(Map.of("epochs", "2", "alpha", "0.5"), r.policy().settings());
-        assertEquals(List.of(new VerificationThreshold("forget.accuracy", Comparator.AT_MOST, 0.2),
-                new VerificationThreshold("retain.accuracy", Comparator.AT_LEAST, 0.8)), r.policy().thresholds());
+        assertEquals("contrastive", r.policy().method());
+        assertEquals(Map.of("maxEpochs", "2", "lambdaUl", "0.5"), r.policy().settings());
+        assertEquals(List.of(new Threshold("forget.accuracy", Comparator.AT_MOST, 0.2),
+                new Threshold("retain.accuracy", Comparator.AT_LEAST, 0.8)), r.policy().thresholds());
         assertEquals(2, r.policy().maxFailuresBeforeRetrain());
         assertEquals(Map.of("user-1", List.of("0", "1"), "user-2", List.of("2")), r.dataset().subjects());
         assertArrayEquals("weights".getBytes(StandardCharsets.UTF_8), r.artifact());
@@ -46,17 +49,46 @@ class RegistrationParserTest {
         // Given the fixture's classifier policy (contrastive) given to families that cannot run it as written
         String contrastive = registrationJson("m", "weights");
         String classifier = "\"family\": \"classifier\"";
-        String dkvb = contrastive.replace(classifier, "\"family\": \"dkvb_classifier\"");
+        String dkvb = contrastive.replace(classifier, "\"family\": \"dkvb_classifier\"")
+                .replace("\"settings\": {\"maxEpochs\": 2, \"lambdaUl\": 0.5}", "\"settings\": {}");
         String torchscript = contrastive.replace(classifier, "\"family\": \"torchscript_classifier\"");
         String scripted = torchscript.replace("\"metric\": \"retain.accuracy\"", "\"metric\": \"average.gap\"");
 
         // Then DKVB models take the dkvb method only, and a TorchScript model cannot be judged against retraining
-        assertEquals(List.of("policy.method: a dkvb_classifier model is unlearned by dkvb, not contrastive"),
+        assertEquals(List.of("policy.method: a dkvb_classifier model is unlearned by dkvb, not 'contrastive'"),
                 problems(dkvb));
-        assertEquals(List.of("policy.thresholds[1].metric: average.gap compares with exact retraining, which can"
-                + " rebuild classifier models only, not torchscript_classifier"), problems(scripted));
-        assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER,
+        assertEquals(List.of("policy.thresholds[1].metric: average.gap compares with exact retraining, which cannot"
+                + " rebuild a torchscript_classifier model; bound the metric itself instead"), problems(scripted));
+        assertEquals(Classifiers.TORCHSCRIPT_CLASSIFIER,
                 parser.parse(torchscript.getBytes(StandardCharsets.UTF_8)).family());
+    }
+
+    @Test
+    void shouldRefuseSettingsTheMethodDoesNotHaveOrOutOfRangeNamingTheFix() {
+        // Given a contrastive policy with a mistyped setting, one out of range and a retrain.* one out of range
+        String body = registrationJson("m", "weights").replace("\"settings\": {\"maxEpochs\": 2, \"lambdaUl\": 0.5}",
+                "\"settings\": {\"maxEpoch\": 2, \"omega\": 0, \"retrain.epochs\": \"many\"}");
+
+        // Then each is named with the allowed values, before any batch could fail on it
+        List<String> problems = problems(body);
+        assertEquals(3, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("policy.settings.maxEpoch: contrastive has no such setting; its"
+                + " settings are omega, tau, lambdaUl"), problems.get(0));
+        assertEquals("policy.settings.omega: expected a whole number from 1 to 64, got '0'", problems.get(1));
+        assertEquals("policy.settings.retrain.epochs: expected a whole number from 1 to 1000, got 'many'",
+                problems.get(2));
+    }
+
+    @Test
+    void shouldRefuseAThresholdOnAMetricTheFamilyDoesNotProduce() {
+        String body = registrationJson("m", "weights").replace("\"metric\": \"retain.accuracy\"",
+                "\"metric\": \"retain.acuracy\"");
+
+        List<String> problems = problems(body);
+
+        assertEquals(1, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("policy.thresholds[1].metric: a classifier model's evaluation does not"
+                + " produce 'retain.acuracy'; it produces forget.accuracy, retain.accuracy"), problems.get(0));
     }
 
     @Test
@@ -76,11 +108,9 @@ class RegistrationParserTest {
         List<String> expectedPrefixes = List.of(
                 "colour: unknown field",
                 "modelId: must match",
-                "family: must be one of classifier | dkvb_classifier | dual_encoder | denoiser"
-                        + " | torchscript_classifier, got 'transformer'",
+                "family: this system implements classifier | dkvb_classifier | torchscript_classifier;"
+                        + " 'transformer' is none of them",
                 "architecture: must be a JSON object, got array [1]",
-                "policy.method: must be one of retrain | fine_tune | neg_grad_plus | contrastive | dkvb,"
-                        + " got 'forget_all'",
                 "policy.settings.nested: must be a string, number or boolean",
                 "policy.thresholds[0].metric: must be a lowercase dotted name",
                 "policy.thresholds[0].comparator: must be <= or >=, got '<'",

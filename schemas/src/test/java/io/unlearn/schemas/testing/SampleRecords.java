@@ -10,6 +10,7 @@ import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import io.unlearn.schemas.v1.ManifestEntry;
+import io.unlearn.schemas.v1.ModelEntry;
 import io.unlearn.schemas.v1.ModelSamples;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
@@ -59,6 +60,10 @@ public final class SampleRecords {
                 .setModels(List.of(new ModelSamples("fmnist-classifier", "v0", List.of("s-1", "s-2"))))
                 .setUpdatedAt(T0)
                 .build();
+    }
+
+    public static ModelEntry modelEntry() {
+        return new ModelEntry("fmnist-classifier", "classifier", T0);
     }
 
     public static UnlearningBatch unlearningBatch() {
@@ -151,6 +156,7 @@ public final class SampleRecords {
         Map<Topic<?>, SpecificRecord> all = Map.of(
                 Topics.DELETION_REQUESTS, deletionRequest(),
                 Topics.TRAINING_MANIFEST, manifestEntry(),
+                Topics.MODELS, modelEntry(),
                 Topics.BATCHES, unlearningBatch(),
                 Topics.CANDIDATES, candidateVersion(),
                 Topics.VERIFICATIONS, verificationResult(),

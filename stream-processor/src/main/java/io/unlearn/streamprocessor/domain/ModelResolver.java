@@ -2,6 +2,7 @@ package io.unlearn.streamprocessor.domain;
 
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.ManifestEntry;
 import io.unlearn.schemas.v1.ModelSamples;
 
@@ -43,6 +44,30 @@ public final class ModelResolver {
             manifestSamples.forEach((modelId, samples) -> byModel.put(modelId, forModel(request, samples)));
         }
         return byModel;
+    }
+
+    /**
+     * A SUBJECT request that names its models explicitly must find the subject's samples of each in the manifest:
+     * otherwise the model would be asked to forget nothing, and the request could end VERIFIED with nothing
+     * forgotten.
+     *
+     * @param request the request
+     * @param byModel its resolution by {@link #resolve}
+     * @return one problem per named model without samples of the subject; empty when there is none
+     */
+    public static List<String> unresolvedSubject(DeletionRequest request, Map<String, BatchedRequest> byModel) {
+        List<String> problems = new ArrayList<>();
+        if (request.getScope() != DeletionScope.SUBJECT || request.getModelIds().isEmpty()) {
+            return problems;
+        }
+        byModel.forEach((modelId, r) -> {
+            if (r.getSampleIds().isEmpty()) {
+                problems.add("the training manifest lists no sample of subject '" + request.getSubjectId() + "' for"
+                        + " model '" + modelId + "'; the model did not train on the subject's data, or its manifest"
+                        + " entry has not arrived yet (send the request again once it has)");
+            }
+        });
+        return problems;
     }
 
     private static BatchedRequest forModel(DeletionRequest request, List<String> manifestSamples) {

@@ -1,5 +1,8 @@
 package io.unlearn.streamprocessor.domain;
 
+import io.unlearn.catalog.Scope;
+import java.util.TreeSet;
+
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.SamplePair;
@@ -110,15 +113,26 @@ public final class RequestValidator {
             problems.add("modelIds has " + modelIds.size() + " entries, more than the limit of " + maxIds);
             return;
         }
+        Scope scope = Scope.valueOf(request.getScope().name());
+        List<String> unknown = new ArrayList<>();
         for (String modelId : modelIds) {
             int before = problems.size();
             checkId("modelIds", modelId, problems);
             if (problems.size() == before && hasControlCharacter(modelId)) {
                 problems.add("model id '" + abbreviate(modelId) + "' contains a control character");
             } else if (problems.size() == before && !catalog.knows(modelId)) {
-                problems.add("model id '" + modelId + "' is not known to the model registry; register the model "
-                        + "or correct the id");
+                unknown.add(modelId);
+            } else if (problems.size() == before) {
+                catalog.family(modelId).filter(f -> !f.serves(scope)).ifPresent(f -> problems.add("model '"
+                        + modelId + "' is a " + f.id() + " model, which cannot unlearn " + scope + " requests; it"
+                        + " serves " + new TreeSet<>(f.scopes())));
             }
+        }
+        if (!unknown.isEmpty()) {
+            // A request naming thousands of unknown ids must not make a status record of the same size.
+            problems.add((unknown.size() == 1 ? "model id '" + abbreviate(unknown.get(0)) + "' is" : unknown.size()
+                    + " model ids (" + listed(unknown) + ") are") + " not known to the model registry; register the"
+                    + " model or correct the id");
         }
     }
 
@@ -152,6 +166,11 @@ public final class RequestValidator {
             problems.add(field + " id '" + abbreviate(id) + "' is " + bytes + " bytes long, more than the limit of "
                     + maxIdBytes);
         }
+    }
+
+    private static String listed(List<String> ids) {
+        String shown = String.join(", ", ids.stream().limit(3).map(id -> "'" + abbreviate(id) + "'").toList());
+        return ids.size() <= 3 ? shown : shown + " and " + (ids.size() - 3) + " more";
     }
 
     private static boolean hasControlCharacter(String value) {

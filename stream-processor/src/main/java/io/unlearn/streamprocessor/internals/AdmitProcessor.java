@@ -68,14 +68,19 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
             emit(record, Statuses.rejected(requestId, problems, now));
             return;
         }
+        ManifestEntry entry = request.getSubjectId() == null ? null : manifest.get(request.getSubjectId());
+        Map<String, BatchedRequest> byModel = ModelResolver.resolve(request, entry);
+        List<String> unresolved = ModelResolver.unresolvedSubject(request, byModel);
+        if (!unresolved.isEmpty()) {
+            emit(record, Statuses.rejected(requestId, unresolved, now));
+            return;
+        }
         DedupEntry first = seen.get(requestId);
         if (first != null && !first.expired(nowMs, dedupRetention)) {
             emit(record, Statuses.duplicateOf(requestId, first.origin(), now));
             return;
         }
         seen.put(requestId, new DedupEntry(record.value().origin(), nowMs));
-        ManifestEntry entry = request.getSubjectId() == null ? null : manifest.get(request.getSubjectId());
-        Map<String, BatchedRequest> byModel = ModelResolver.resolve(request, entry);
         if (byModel.isEmpty()) {
             emit(record, Statuses.noModelsAffected(requestId, request.getSubjectId(),
                     RequestValidator.flags(request.getDeadline(), now), now));

@@ -32,6 +32,7 @@ public final class StreamProcessorMetrics {
     private final Map<BatchTrigger, Timer> batchWait = new EnumMap<>(BatchTrigger.class);
     private final Counter deadLetters;
     private final Counter manifestSkipped;
+    private final Counter modelSkipped;
 
     public StreamProcessorMetrics(MeterRegistry registry) {
         for (RequestState state : RequestState.values()) {
@@ -53,6 +54,8 @@ public final class StreamProcessorMetrics {
                 .description("Undecodable deletion requests sent to the dead-letter topic").register(registry);
         manifestSkipped = Counter.builder("unlearn.manifest.entries.skipped")
                 .description("Undecodable training-manifest records skipped").register(registry);
+        modelSkipped = Counter.builder("unlearn.model.entries.skipped")
+                .description("Undecodable models-topic records skipped").register(registry);
     }
 
     public void status(RequestState state) {
@@ -71,5 +74,9 @@ public final class StreamProcessorMetrics {
 
     public void manifestEntrySkipped() {
         manifestSkipped.increment();
+    }
+
+    public void modelEntrySkipped() {
+        modelSkipped.increment();
     }
 }

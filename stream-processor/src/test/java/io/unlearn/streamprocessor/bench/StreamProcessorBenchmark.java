@@ -196,6 +196,7 @@ public final class StreamProcessorBenchmark {
         settings.put(StreamProcessorConfig.NUM_STREAM_THREADS_CONFIG, opts.get("threads"));
         settings.put(StreamProcessorConfig.DELETION_REQUESTS_TOPIC_CONFIG, prefix + ".deletion-requests");
         settings.put(StreamProcessorConfig.TRAINING_MANIFEST_TOPIC_CONFIG, prefix + ".training-manifest");
+        settings.put(StreamProcessorConfig.MODELS_TOPIC_CONFIG, prefix + ".models");
         settings.put(StreamProcessorConfig.BATCHES_TOPIC_CONFIG, prefix + ".batches");
         settings.put(StreamProcessorConfig.REQUEST_STATUS_TOPIC_CONFIG, prefix + ".request-status");
         settings.put(StreamProcessorConfig.DEAD_LETTER_TOPIC_CONFIG, prefix + ".dead-letter");
@@ -212,7 +213,7 @@ public final class StreamProcessorBenchmark {
         });
         StreamProcessorConfig cfg = StreamProcessorConfig.from(settings);
         stack.createTopics(Integer.parseInt(opts.get("partitions")), cfg.deletionRequestsTopic(),
-                cfg.trainingManifestTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), cfg.deadLetterTopic());
+                cfg.trainingManifestTopic(), cfg.modelsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), cfg.deadLetterTopic());
         return cfg;
     }
 

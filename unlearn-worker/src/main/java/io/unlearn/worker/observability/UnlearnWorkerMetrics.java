@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.unlearn.schemas.processing.TransactionalTaskLoop;
+import io.unlearn.kit.processing.TransactionalTaskLoop;
 import java.time.Duration;
 import java.util.function.Supplier;
 

@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.bench;
 
+import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.catalog.FamilySpec;
+
 import ai.djl.engine.Engine;
 import io.unlearn.unlearning.internal.data.FashionMnist;
 import io.unlearn.unlearning.spi.ContrastiveSettings;
@@ -10,7 +13,7 @@ import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.FineTuneSettings;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
-import io.unlearn.unlearning.spi.Metric;
+import io.unlearn.catalog.MetricSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.NegGradPlusSettings;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -147,10 +150,10 @@ public final class UnlearningBenchmark {
         Evaluation reference;
         try (ModelHandle m = retrain.model()) {
             Evaluation e = Unlearning.evaluate(m, data, evaluation);
-            reference = e.withGapsTo(e);
+            reference = e.withGapsTo(e, Classifiers.CLASSIFIER);
         }
         long retrainMs = retrain.cost().wallTimeMs();
-        rows.add(row("original (before)", before.withGapsTo(reference), null, retrainMs, Map.of()));
+        rows.add(row("original (before)", before.withGapsTo(reference, Classifiers.CLASSIFIER), null, retrainMs, Map.of()));
         rows.add(row("retrain", reference, retrain, retrainMs, retrain.details()));
         List<UnlearningMethod> methods = List.of(Unlearning.fineTune(FineTuneSettings.defaults()),
                 Unlearning.negGradPlus(NegGradPlusSettings.defaults()),
@@ -159,20 +162,20 @@ public final class UnlearningBenchmark {
             log("running " + method.name());
             UnlearningResult result = method.apply(original, data);
             try (ModelHandle m = result.model()) {
-                Evaluation e = Unlearning.evaluate(m, data, evaluation).withGapsTo(reference);
+                Evaluation e = Unlearning.evaluate(m, data, evaluation).withGapsTo(reference, Classifiers.CLASSIFIER);
                 rows.add(row(method.name(), e, result, retrainMs, result.details()));
             }
         }
         if (dkvb != null) {
             EvaluationSettings withProbe = evaluation.withProbe();
-            Evaluation dkvbBefore = Unlearning.evaluate(dkvb, data, withProbe).withGapsTo(reference);
+            Evaluation dkvbBefore = Unlearning.evaluate(dkvb, data, withProbe).withGapsTo(reference, Classifiers.CLASSIFIER);
             rows.add(row("dkvb (before)", dkvbBefore, null, retrainMs, Map.of()));
             for (DkvbSettings settings : List.of(DkvbSettings.defaults(),
                     DkvbSettings.defaults().examples(64))) {
                 log("running dkvb " + settings);
                 UnlearningResult result = Unlearning.dkvb(settings).apply(dkvb, data);
                 try (ModelHandle m = result.model()) {
-                    Evaluation e = Unlearning.evaluate(m, data, withProbe).withGapsTo(reference);
+                    Evaluation e = Unlearning.evaluate(m, data, withProbe).withGapsTo(reference, Classifiers.CLASSIFIER);
                     Map<String, String> details = new LinkedHashMap<>(result.details());
                     details.remove("keys.masked");
                     rows.add(row("dkvb/" + settings.mode().name().toLowerCase(Locale.ROOT), e, result, retrainMs,
@@ -215,10 +218,10 @@ public final class UnlearningBenchmark {
             Map<String, Double> m = (Map<String, Double>) r.get("metrics");
             Map<String, Object> cost = (Map<String, Object>) r.get("cost");
             b.append(String.format("%-18s %8s %8s %8s %8s %8s %8s %8s %9s %9s%n", r.get("method"),
-                    pct(m.get(Metric.FORGET_ACCURACY.key())), pct(m.get(Metric.RETAIN_ACCURACY.key())),
-                    pct(m.get(Metric.TEST_ACCURACY.key())), pct(m.get(Metric.MIA_ACCURACY.key())),
-                    pct(m.get(Metric.MIA_AUC.key())), pct(m.get(Metric.AVERAGE_GAP.key())),
-                    pct(m.get(Metric.PROBE_FORGET_ACCURACY.key())),
+                    pct(m.get(Classifiers.FORGET_ACCURACY.key())), pct(m.get(Classifiers.RETAIN_ACCURACY.key())),
+                    pct(m.get(Classifiers.TEST_ACCURACY.key())), pct(m.get(Classifiers.MIA_ACCURACY.key())),
+                    pct(m.get(Classifiers.MIA_AUC.key())), pct(m.get(FamilySpec.AVERAGE_GAP)),
+                    pct(m.get(Classifiers.PROBE_FORGET_ACCURACY.key())),
                     cost == null ? "-" : String.format("%.2f", ((Number) cost.get("wallTimeMs")).longValue() / 1000.0),
                     r.get("timeFractionOfRetrain") == null ? "-"
                             : String.format("%.3f", (Double) r.get("timeFractionOfRetrain"))));

@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
 /**
  * Settings of contrastive unlearning (Lee et al. 2024; shared/METHODS.md section 1). SGD with momentum 0.9.
  *
@@ -27,9 +30,20 @@ public record ContrastiveSettings(int omega, float tau, float lambdaUl, float la
         int classBatchSize, int sampleBatchSize, int maxEpochs, int checkEverySteps, int stopRuleSamples,
         float classStopAccuracy, long seed) {
 
-    /** @return the defaults listed on the record */
+    /** @return the catalog's defaults of {@code contrastive} */
     public static ContrastiveSettings defaults() {
-        return new ContrastiveSettings(4, 0.7f, 3f, 6f, 1e-3f, 64, 128, 20, 4, 512, 0.01f, 42L);
+        return from(Classifiers.CONTRASTIVE.defaults());
+    }
+
+    /**
+     * @param s settings of the catalog's {@code contrastive}
+     * @return the typed settings
+     */
+    public static ContrastiveSettings from(Settings s) {
+        return new ContrastiveSettings(s.integer("omega"), s.decimal("tau"), s.decimal("lambdaUl"),
+                s.decimal("lambdaCe"), s.decimal("learningRate"), s.integer("classBatchSize"),
+                s.integer("sampleBatchSize"), s.integer("maxEpochs"), s.integer("checkEverySteps"),
+                s.integer("stopRuleSamples"), s.decimal("classStopAccuracy"), s.whole("seed"));
     }
 
     /**

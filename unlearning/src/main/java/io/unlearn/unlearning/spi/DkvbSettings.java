@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
 import java.util.Locale;
 
 /**
@@ -38,9 +41,18 @@ public record DkvbSettings(Mode mode, int activationKeys, int activationRounds, 
         }
     }
 
-    /** @return the defaults: activations, N_a = 0 (automatic), 2 rounds over at most 1024 samples, N_e = 64 */
+    /** @return the catalog's defaults of {@code dkvb} */
     public static DkvbSettings defaults() {
-        return new DkvbSettings(Mode.ACTIVATIONS, 0, 2, 1024, 64);
+        return from(Classifiers.DKVB.defaults());
+    }
+
+    /**
+     * @param s settings of the catalog's {@code dkvb}
+     * @return the typed settings
+     */
+    public static DkvbSettings from(Settings s) {
+        return new DkvbSettings(Mode.parse(s.choice("mode")), s.integer("activationKeys"),
+                s.integer("activationRounds"), s.integer("activationSamples"), s.integer("exampleCount"));
     }
 
     /**

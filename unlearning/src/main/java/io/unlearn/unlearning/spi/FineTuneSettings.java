@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
 /**
  * Settings of fine-tuning on D_r (SGD with momentum 0.9).
  *
@@ -10,8 +13,17 @@ package io.unlearn.unlearning.spi;
  */
 public record FineTuneSettings(int epochs, int batchSize, float learningRate, long seed) {
 
-    /** @return the defaults: 1 epoch, batch 128, lr 0.01, seed 42 */
+    /** @return the catalog's defaults of {@code fine_tune} */
     public static FineTuneSettings defaults() {
-        return new FineTuneSettings(1, 128, 0.01f, 42L);
+        return from(Classifiers.FINE_TUNE.defaults());
+    }
+
+    /**
+     * @param s settings of the catalog's {@code fine_tune}
+     * @return the typed settings
+     */
+    public static FineTuneSettings from(Settings s) {
+        return new FineTuneSettings(s.integer("epochs"), s.integer("batchSize"), s.decimal("learningRate"),
+                s.whole("seed"));
     }
 }

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.FamilySpec;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,7 +27,7 @@ public interface ModelHandle extends AutoCloseable {
      *
      * @return the family
      */
-    ModelFamily family();
+    FamilySpec family();
 
     /**
      * Returns what produced this model: seed, engine, DJL version, device, architecture.

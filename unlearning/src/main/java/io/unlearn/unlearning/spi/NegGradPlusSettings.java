@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
 /**
  * Settings of NegGrad+: minimize {@code alpha * CE(D_r) - (1 - alpha) * CE(D_f)} (SGD, momentum 0.9).
  *
@@ -11,8 +14,17 @@ package io.unlearn.unlearning.spi;
  */
 public record NegGradPlusSettings(int epochs, int batchSize, float learningRate, float alpha, long seed) {
 
-    /** @return the defaults: 1 epoch, batch 128, lr 0.01, alpha 0.95, seed 42 */
+    /** @return the catalog's defaults of {@code neg_grad_plus} */
     public static NegGradPlusSettings defaults() {
-        return new NegGradPlusSettings(1, 128, 0.01f, 0.95f, 42L);
+        return from(Classifiers.NEG_GRAD_PLUS.defaults());
+    }
+
+    /**
+     * @param s settings of the catalog's {@code neg_grad_plus}
+     * @return the typed settings
+     */
+    public static NegGradPlusSettings from(Settings s) {
+        return new NegGradPlusSettings(s.integer("epochs"), s.integer("batchSize"), s.decimal("learningRate"),
+                s.decimal("alpha"), s.whole("seed"));
     }
 }

@@ -1,5 +1,8 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
 /**
  * The deterministic recipe that trains a classifier from scratch; retraining on D_r reuses it with the parent's
  * seed. Optimizer: Adam.
@@ -19,9 +22,18 @@ public record TrainingRecipe(int epochs, int batchSize, float learningRate, long
         }
     }
 
-    /** @return the defaults: 4 epochs, batch 128, Adam 1e-3, seed 42 */
+    /** @return the catalog's defaults of {@code retrain} (4 epochs, batch 128, Adam 1e-3) with seed 42 */
     public static TrainingRecipe defaults() {
-        return new TrainingRecipe(4, 128, 1e-3f, 42L);
+        return from(Classifiers.RETRAIN.defaults(), 42L);
+    }
+
+    /**
+     * @param s settings of the catalog's {@code retrain}
+     * @param seed the seed (retraining takes the parent's; no policy sets it)
+     * @return the recipe
+     */
+    public static TrainingRecipe from(Settings s, long seed) {
+        return new TrainingRecipe(s.integer("epochs"), s.integer("batchSize"), s.decimal("learningRate"), seed);
     }
 
     /**

@@ -1,5 +1,12 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.catalog.FamilySpec;
+import io.unlearn.catalog.MethodSpec;
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.unlearning.internal.families.Implementations;
+
 import io.unlearn.unlearning.errors.UnlearningException;
 import ai.djl.engine.Engine;
 import io.unlearn.unlearning.internal.data.DatasetNames;
@@ -9,7 +16,6 @@ import io.unlearn.unlearning.internal.methods.DkvbUnlearning;
 import io.unlearn.unlearning.internal.methods.FineTune;
 import io.unlearn.unlearning.internal.methods.NegGradPlus;
 import io.unlearn.unlearning.internal.methods.Retrain;
-import io.unlearn.unlearning.internal.metrics.Evaluator;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.model.ModelFormat;
 import io.unlearn.unlearning.internal.model.Network;
@@ -28,7 +34,7 @@ import java.nio.file.Path;
  * ImageSet test = Unlearning.fashionMnist(Unlearning.FASHION_MNIST_DIR, false);
  * try (ModelHandle parent = Unlearning.loadModel(in)) {
  *     UnlearningData data = UnlearningData.of(train, test, ForgetRequest.ofSubjects(Set.of("subject-42")));
- *     UnlearningResult result = Unlearning.method(Method.parse("contrastive")).apply(parent, data);
+ *     UnlearningResult result = Unlearning.method(Classifiers.CLASSIFIER, "contrastive").apply(parent, data);
  *     try (ModelHandle child = result.model()) {
  *         Evaluation e = Unlearning.evaluate(child, data, EvaluationSettings.defaults());
  *     }
@@ -111,9 +117,9 @@ public final class Unlearning {
      * @return the model, which the caller closes
      */
     public static ModelHandle trainDkvb(ModelHandle classifier, ImageSet train, DkvbRecipe recipe) {
-        if (!(classifier instanceof ClassifierModel c) || classifier.family() != ModelFamily.CLASSIFIER) {
+        if (!(classifier instanceof ClassifierModel c) || classifier.family() != Classifiers.CLASSIFIER) {
             throw new UnlearningException("a DKVB model is built on a classifier model, not on a "
-                    + classifier.family().value() + " model");
+                    + classifier.family().id() + " model");
         }
         int[] all = new int[train.size()];
         for (int i = 0; i < all.length; i++) {
@@ -156,19 +162,31 @@ public final class Unlearning {
     }
 
     /**
-     * Returns a method with its default settings.
+     * Returns one of a family's methods with its settings; the family and the settings come from the catalog
+     * ({@code FamilySpec.attempt(policy, n)} decides which method an attempt runs).
      *
-     * @param method which method
+     * @param family the model's family
+     * @param settings complete settings of one of the family's methods
+     * @param parentSeed the parent's seed, which exact retraining reuses
      * @return the method
+     * @throws UnlearningException when the family or the method is not implemented by this build
      */
-    public static UnlearningMethod method(Method method) {
-        return switch (method) {
-            case RETRAIN -> new Retrain(TrainingRecipe.defaults());
-            case FINE_TUNE -> new FineTune(FineTuneSettings.defaults());
-            case NEG_GRAD_PLUS -> new NegGradPlus(NegGradPlusSettings.defaults());
-            case CONTRASTIVE -> new ContrastiveUnlearning(ContrastiveSettings.defaults());
-            case DKVB -> new DkvbUnlearning(DkvbSettings.defaults());
-        };
+    public static UnlearningMethod method(FamilySpec family, Settings settings, long parentSeed) {
+        return Implementations.require(family).method(settings, parentSeed);
+    }
+
+    /**
+     * Returns one of a family's methods with its default settings.
+     *
+     * @param family the model's family
+     * @param methodId the method's id, e.g. {@code contrastive}
+     * @return the method
+     * @throws UnlearningException when the family has no such method
+     */
+    public static UnlearningMethod method(FamilySpec family, String methodId) {
+        MethodSpec m = family.method(methodId).orElseThrow(() -> new UnlearningException("a " + family.id()
+                + " model is unlearned by " + family.methodIds() + ", not " + methodId));
+        return method(family, m.defaults(), TrainingRecipe.defaults().seed());
     }
 
     /**
@@ -217,13 +235,9 @@ public final class Unlearning {
      * @param model the model
      * @param data the split
      * @param settings what to compute
-     * @return the named metrics; add gaps with {@link Evaluation#withGapsTo(Evaluation)}
+     * @return the named metrics; add gaps with {@link Evaluation#withGapsTo(Evaluation, FamilySpec)}
      */
     public static Evaluation evaluate(ModelHandle model, UnlearningData data, EvaluationSettings settings) {
-        if (!(model instanceof Network n)) {
-            throw new UnlearningException("cannot evaluate a " + model.getClass().getName()
-                    + "; load models with Unlearning.loadModel");
-        }
-        return Evaluator.evaluate(n, data, settings);
+        return Implementations.require(model.family()).evaluate(model, data, settings);
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -99,6 +100,22 @@ public final class UnlearningData {
         }
         Set<Integer> excludedTestClasses = new TreeSet<>(alreadyForgotten.classes());
         return new UnlearningData(train, test, request, excludedTestClasses, f, r);
+    }
+
+    /**
+     * Checks that a request names only what D has: every sample id, subject and class.
+     *
+     * @param train D
+     * @param request what to forget
+     * @return why it cannot be served (the first unknown sample id, subject or class), or empty when it can
+     */
+    public static Optional<String> problem(ImageSet train, ForgetRequest request) {
+        try {
+            positions(train, request);
+            return Optional.empty();
+        } catch (InvalidForgetRequestException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** The training positions a request names; validates every id, subject and class. */

@@ -1,8 +1,10 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.MethodSpec;
+
 /**
  * An unlearning method: turns a parent model version and a forget set into a child version that no longer
- * carries the forget set. Get one from {@link Unlearning#method(Method)}.
+ * carries the forget set. Get one from {@link Unlearning#method(MethodSpec)}.
  *
  * <p>The parent is never modified; the result holds a new handle the caller must close.
  */
@@ -11,10 +13,10 @@ public interface UnlearningMethod {
     /**
      * Returns the method's lowercase name, one of {@code retrain | fine_tune | neg_grad_plus | contrastive | dkvb}.
      *
-     * @return the name, equal to {@link #method()}{@code .value()}
+     * @return the name, equal to {@link #method()}{@code .id()}
      */
     default String name() {
-        return method().value();
+        return method().id();
     }
 
     /**
@@ -22,7 +24,7 @@ public interface UnlearningMethod {
      *
      * @return the method
      */
-    Method method();
+    MethodSpec method();
 
     /**
      * Runs the method.

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.spi;
 
+import io.unlearn.catalog.MethodSpec;
+
 import java.util.Map;
 
 /**
@@ -10,7 +12,7 @@ import java.util.Map;
  * @param cost what it cost
  * @param details method-specific facts worth recording (steps taken, why it stopped, keys masked), as text
  */
-public record UnlearningResult(ModelHandle model, Method method, UnlearningCost cost, Map<String, String> details) {
+public record UnlearningResult(ModelHandle model, MethodSpec method, UnlearningCost cost, Map<String, String> details) {
 
     /** Copies the details map. */
     public UnlearningResult {

@@ -1,6 +1,11 @@
 package io.unlearn.verifier.escalation;
 
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.catalog.Attempt;
+import io.unlearn.catalog.FamilySpec;
+import io.unlearn.catalog.InvalidPolicyException;
+import io.unlearn.catalog.MethodSpec;
+
+import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.schemas.v1.BatchTrigger;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.CandidateVersion;
@@ -45,8 +50,6 @@ public final class Escalation {
 
     /** The {@code stage} of every status the verifier writes. */
     public static final String STAGE = "verifier";
-    /** The method name of exact retraining (the unlearning module's {@code Method.RETRAIN}). */
-    public static final String EXACT = "retrain";
 
     private final Clock clock;
 
@@ -55,7 +58,7 @@ public final class Escalation {
     }
 
     /** The output for a measured candidate. */
-    public VerifierOutput judged(CandidateVersion candidate, UnlearningPolicy policy, Verdict verdict,
+    public VerifierOutput judged(CandidateVersion candidate, FamilySpec family, UnlearningPolicy policy, Verdict verdict,
                                  Measurements measured) {
         VerificationResult result = result(candidate, verdict, measured);
         if (verdict.passed()) {
@@ -65,7 +68,7 @@ public final class Escalation {
         }
         String failures = verdict.failed().stream().map(c -> VerdictPolicy.describe(c, measured.candidate()))
                 .collect(Collectors.joining(", "));
-        return failed(candidate, policy, result, "verification failed for version " + candidate.getVersionId()
+        return failed(candidate, family, policy, result, "verification failed for version " + candidate.getVersionId()
                 + " (" + failures + ")", measured.forgetSampleIds(), measured.forgetClasses(),
                 "exact retraining also failed the policy's thresholds (" + failures + "): the thresholds are"
                         + " unattainable; the requests are not lost but need a policy change");
@@ -78,7 +81,7 @@ public final class Escalation {
      * @param retryable whether a fresh attempt could fix it (a broken candidate artifact: yes; a broken parent
      *                  artifact or an invalid forget set: no, the next attempt would start from the same thing)
      */
-    public VerifierOutput unmeasurable(CandidateVersion candidate, UnlearningPolicy policy, String problem,
+    public VerifierOutput unmeasurable(CandidateVersion candidate, FamilySpec family, UnlearningPolicy policy, String problem,
                                        boolean retryable) {
         VerificationResult result = result(candidate, Verdict.unmeasurable("not measured: " + problem), null);
         if (!retryable) {
@@ -87,7 +90,7 @@ public final class Escalation {
                             + problem + "; a new attempt would not help, the requests need an operator"),
                     Optional.empty());
         }
-        return failed(candidate, policy, result, "version " + candidate.getVersionId() + " could not be verified ("
+        return failed(candidate, family, policy, result, "version " + candidate.getVersionId() + " could not be verified ("
                 + problem + ")", List.of(), List.of(), "exact retraining was already tried and its version could not"
                 + " be verified (" + problem + "); the requests are not lost but need an operator");
     }
@@ -101,24 +104,33 @@ public final class Escalation {
                 candidate.getVersionId(), reason), Optional.empty());
     }
 
-    private VerifierOutput failed(CandidateVersion candidate, UnlearningPolicy policy, VerificationResult result,
+    private VerifierOutput failed(CandidateVersion candidate, FamilySpec family, UnlearningPolicy policy, VerificationResult result,
                                   String what, List<String> measuredSampleIds, List<Integer> measuredClasses,
                                   String exactFailedReason) {
         int attempt = candidate.getAttempt();
-        int max = policy.maxFailuresBeforeRetrain();
-        if (EXACT.equalsIgnoreCase(candidate.getMethod())) {
+        if (family.method(candidate.getMethod()).map(MethodSpec::exact).orElse(false)) {
             return new VerifierOutput(Optional.of(result), statuses(candidate, RequestState.FAILED,
                     candidate.getVersionId(), exactFailedReason), Optional.empty());
         }
-        if (attempt > max) {
-            String reason = what + "; attempt " + attempt + " used " + candidate.getMethod() + " although the policy"
-                    + " escalates to exact retraining from attempt " + max + "; stopping instead of retrying forever;"
-                    + " the requests need an operator";
+        int next = attempt + 1;
+        Optional<Attempt> planned;
+        try {
+            planned = family.attempt(policy, next);
+        } catch (InvalidPolicyException e) {
+            return new VerifierOutput(Optional.of(result), statuses(candidate, RequestState.FAILED,
+                    candidate.getVersionId(), what + "; the model's policy cannot be carried out (" + e.getMessage()
+                            + "); the requests need a policy change"), Optional.empty());
+        }
+        if (planned.isEmpty()) {
+            String reason = what + "; the policy allows no attempt after attempt " + attempt + " ("
+                    + (family.retrainable() ? "exact retraining comes after maxFailuresBeforeRetrain = "
+                    + policy.maxFailuresBeforeRetrain() + " failures" : family.id() + " models cannot be retrained"
+                    + " from scratch") + "); the requests are not lost but need a policy change or an operator";
             return new VerifierOutput(Optional.of(result), statuses(candidate, RequestState.FAILED,
                     candidate.getVersionId(), reason), Optional.empty());
         }
-        int next = attempt + 1;
-        String with = next >= max ? "exact retraining" : "stronger " + policy.method() + " settings";
+        String with = planned.get().exact() ? "exact retraining"
+                : "stronger " + planned.get().method().id() + " settings";
         String reason = what + "; retry attempt " + next + " with " + with;
         UnlearningBatch retry = retryBatch(candidate, next, measuredSampleIds, measuredClasses);
         return new VerifierOutput(Optional.of(result), statuses(candidate, RequestState.BATCHED, null, reason),

@@ -1,11 +1,17 @@
 package io.unlearn.verifier.evaluation;
 
-import io.unlearn.schemas.artifacts.ArtifactStore;
-import io.unlearn.schemas.artifacts.Digests;
-import io.unlearn.schemas.modelregistry.RegisteredModel;
-import io.unlearn.schemas.modelregistry.RegisteredVersion;
-import io.unlearn.schemas.modelregistry.Threshold;
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.catalog.FamilySpec;
+import io.unlearn.catalog.InvalidPolicyException;
+import io.unlearn.catalog.MethodSpec;
+import io.unlearn.catalog.Settings;
+import io.unlearn.catalog.families.Classifiers;
+
+import io.unlearn.kit.artifacts.ArtifactStore;
+import io.unlearn.kit.artifacts.Digests;
+import io.unlearn.kit.modelregistry.RegisteredModel;
+import io.unlearn.kit.modelregistry.RegisteredVersion;
+import io.unlearn.catalog.Threshold;
+import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.unlearning.errors.InvalidForgetRequestException;
 import io.unlearn.unlearning.errors.ModelFormatException;
@@ -28,6 +34,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,11 +72,6 @@ public final class CandidateEvaluation {
         this.datasets = datasets;
         this.settings = settings;
         this.referenceRecipe = referenceRecipe;
-    }
-
-    /** Whether a threshold needs the retrained reference: {@code average.gap} or any {@code <metric>.gap}. */
-    public static boolean needsReference(List<Threshold> thresholds) {
-        return thresholds.stream().anyMatch(t -> t.metric().equals("average.gap") || t.metric().endsWith(".gap"));
     }
 
     /**
@@ -114,19 +116,24 @@ public final class CandidateEvaluation {
             }
             LOG.info("Measuring {} of {} (parent {}, {}) on {}", candidate.getVersionId(), model.modelId(),
                     parentVersion.versionId(), candidate.getMethod(), data);
-            Evaluation onChild = Unlearning.evaluate(child, data, settings);
-            Evaluation onParent = Unlearning.evaluate(parent, data, settings);
+            FamilySpec family = model.family();
+            // The catalog says which costly metrics this policy asks for (e.g. DKVB's linear probe).
+            EvaluationSettings asked = family.requestedExtras(model.policy()).contains(Classifiers.PROBE_FORGET_ACCURACY)
+                    ? settings.withProbe() : settings;
+            Evaluation onChild = Unlearning.evaluate(child, data, asked);
+            Evaluation onParent = Unlearning.evaluate(parent, data, asked);
             Evaluation onReference = null;
-            if (needsReference(model.policy().thresholds())) {
-                TrainingRecipe recipe = referenceRecipe(model.policy(), referenceRecipe);
-                UnlearningResult retrained = Unlearning.retrain(recipe).apply(parent, data);
+            if (family.needsReference(model.policy()) && family.retrainable()) {
+                Settings recipe = referenceSettings(family, model.policy(), referenceRecipe);
+                UnlearningResult retrained = Unlearning.method(family, recipe, parent.info().seed())
+                        .apply(parent, data);
                 try (ModelHandle reference = retrained.model()) {
-                    onReference = Unlearning.evaluate(reference, data, settings);
+                    onReference = Unlearning.evaluate(reference, data, asked);
                 }
                 LOG.info("Retrained reference for {} in {} ms", candidate.getVersionId(),
                         retrained.cost().wallTimeMs());
-                onChild = onChild.withGapsTo(onReference);
-                onParent = onParent.withGapsTo(onReference);
+                onChild = onChild.withGapsTo(onReference, family);
+                onParent = onParent.withGapsTo(onReference, family);
             }
             return new Measurements(onChild.values(), onParent.values(),
                     onReference == null ? Map.of() : onReference.values(),
@@ -136,29 +143,32 @@ public final class CandidateEvaluation {
     }
 
     /**
-     * The reference's recipe: the one the unlearn-worker's exact retraining uses for this policy, so the reference
-     * is the model exact retraining would produce. The worker reads the policy's {@code retrain.epochs},
-     * {@code retrain.batchSize} and {@code retrain.learningRate} settings (without the prefix when the policy's
-     * method is {@code retrain} itself); a setting the policy leaves out comes from {@code fallback}, the
-     * verifier's {@code reference.*} configuration.
+     * The reference's settings: those the unlearn-worker's exact retraining runs with under this policy (its
+     * {@code retrain.*} settings, or its own settings when its method is exact retraining), so the reference is the
+     * model exact retraining would produce; a setting the policy leaves out comes from {@code fallback}, the
+     * verifier's {@code reference.*} configuration. The seed is always the parent's.
      *
-     * @throws UnverifiableCandidateException naming the setting when a value is not a number
+     * @param family the model's family, which must be retrainable
+     * @param policy the model's policy
+     * @param fallback the configured reference recipe
+     * @return complete settings of the family's exact retraining
+     * @throws UnverifiableCandidateException naming the setting when a value is not valid
      */
-    public static TrainingRecipe referenceRecipe(UnlearningPolicy policy, TrainingRecipe fallback) {
-        String prefix = "retrain".equalsIgnoreCase(policy.method()) ? "" : "retrain.";
-        Map<String, String> s = policy.settings();
+    public static Settings referenceSettings(FamilySpec family, UnlearningPolicy policy, TrainingRecipe fallback) {
+        MethodSpec retrain = family.retraining().orElseThrow(() -> new UnverifiableCandidateException("a "
+                + family.id() + " model cannot be retrained, so it has no reference"));
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("epochs", Integer.toString(fallback.epochs()));
+        given.put("batchSize", Integer.toString(fallback.batchSize()));
+        given.put("learningRate", Float.toString(fallback.learningRate()));
+        given.keySet().retainAll(retrain.settings().stream().map(s -> s.name()).toList());
+        given.putAll(retrain == family.method(policy.method()).orElse(null) ? policy.methodSettings()
+                : policy.retrainSettings());
         try {
-            int epochs = s.containsKey(prefix + "epochs") ? Integer.parseInt(s.get(prefix + "epochs").trim())
-                    : fallback.epochs();
-            int batchSize = s.containsKey(prefix + "batchSize")
-                    ? Integer.parseInt(s.get(prefix + "batchSize").trim()) : fallback.batchSize();
-            float learningRate = s.containsKey(prefix + "learningRate")
-                    ? Float.parseFloat(s.get(prefix + "learningRate").trim()) : fallback.learningRate();
-            return new TrainingRecipe(epochs, batchSize, learningRate, fallback.seed());
-        } catch (IllegalArgumentException e) {
-            throw new UnverifiableCandidateException("the policy's exact-retraining settings " + prefix + "epochs / "
-                    + prefix + "batchSize / " + prefix + "learningRate cannot make the retrained reference: "
-                    + e.getMessage(), e);
+            return retrain.resolve(given);
+        } catch (InvalidPolicyException e) {
+            throw new UnverifiableCandidateException("the policy's exact-retraining settings cannot make the retrained"
+                    + " reference: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,6 @@
 package io.unlearn.verifier.verdict;
 
-import io.unlearn.schemas.modelregistry.Threshold;
+import io.unlearn.catalog.Threshold;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -36,7 +36,7 @@ public final class VerdictPolicy {
         for (Threshold t : thresholds) {
             Double value = metrics.get(t.metric());
             double v = value == null ? Double.NaN : value;
-            checks.add(new Check(t.metric(), v, t.comparator(), t.threshold(), t.passes(v)));
+            checks.add(new Check(t.metric(), v, t.comparator().symbol(), t.threshold(), t.passes(v)));
         }
         boolean passed = checks.stream().allMatch(Check::passed);
         return new Verdict(passed, checks, reason(checks, metrics));

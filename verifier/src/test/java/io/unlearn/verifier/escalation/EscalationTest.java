@@ -1,7 +1,10 @@
 package io.unlearn.verifier.escalation;
 
-import io.unlearn.schemas.modelregistry.Threshold;
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.catalog.families.Classifiers;
+
+import io.unlearn.catalog.Comparator;
+import io.unlearn.catalog.Threshold;
+import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.schemas.v1.BatchTrigger;
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.CandidateVersion;
@@ -31,8 +34,9 @@ class EscalationTest {
 
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private static final Escalation ESCALATION = new Escalation(Clock.fixed(NOW, ZoneOffset.UTC));
-    private static final UnlearningPolicy POLICY = new UnlearningPolicy("contrastive", Map.of("epochs", "2"),
-            List.of(new Threshold("forget.accuracy", "<=", 0.2), new Threshold("retain.accuracy", ">=", 0.8)), 2);
+    private static final UnlearningPolicy POLICY = new UnlearningPolicy("contrastive", Map.of("maxEpochs", "2"),
+            List.of(new Threshold("forget.accuracy", Comparator.AT_MOST, 0.2),
+                    new Threshold("retain.accuracy", Comparator.AT_LEAST, 0.8)), 2);
     private static final List<String> REQUESTS = List.of("r-1", "r-2", "r-3");
 
     private static CandidateVersion candidate(String method, int attempt) {
@@ -90,7 +94,7 @@ class EscalationTest {
                 Map.of("forget.accuracy", 0.97), Map.of(), List.of("11"), List.of());
         Verdict verdict = VerdictPolicy.judge(POLICY.thresholds(), good.candidate());
 
-        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 0), POLICY, verdict, good);
+        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 0), Classifiers.CLASSIFIER, POLICY, verdict, good);
 
         VerificationResult result = out.result().orElseThrow();
         assertEquals(io.unlearn.schemas.v1.Verdict.PASSED, result.getVerdict());
@@ -106,7 +110,7 @@ class EscalationTest {
     @Test
     void shouldReissueTheBatchWithTheNextAttemptAndStrongerSettingsBelowTheLimit() {
         // Given attempt 0 of a policy that escalates to retraining from attempt 2
-        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 0), POLICY, failing(), MEASURED);
+        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 0), Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
         // Then the same batch comes back with attempt 1, trigger RETRY, the same forget set and requests
         UnlearningBatch retry = out.retry().orElseThrow();
@@ -130,7 +134,7 @@ class EscalationTest {
 
     @Test
     void shouldEscalateToExactRetrainingWhenTheNextAttemptReachesTheLimit() {
-        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 1), POLICY, failing(), MEASURED);
+        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 1), Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
         assertEquals(2, out.retry().orElseThrow().getAttempt());
         assertOneStatusPerRequest(out, RequestState.BATCHED);
@@ -140,7 +144,7 @@ class EscalationTest {
 
     @Test
     void shouldEndTheRequestsFailedWhenExactRetrainingFailed() {
-        VerifierOutput out = ESCALATION.judged(candidate("retrain", 2), POLICY, failing(), MEASURED);
+        VerifierOutput out = ESCALATION.judged(candidate("retrain", 2), Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
         assertTrue(out.retry().isEmpty());
         assertEquals(io.unlearn.schemas.v1.Verdict.FAILED, out.result().orElseThrow().getVerdict());
@@ -153,19 +157,20 @@ class EscalationTest {
 
     @Test
     void shouldStopInsteadOfLoopingWhenTheWorkerDidNotEscalate() {
-        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 3), POLICY, failing(), MEASURED);
+        VerifierOutput out = ESCALATION.judged(candidate("contrastive", 3), Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
         assertTrue(out.retry().isEmpty());
         assertOneStatusPerRequest(out, RequestState.FAILED);
-        assertTrue(out.statuses().get(0).getReason().contains("escalates to exact retraining from attempt 2"),
+        assertTrue(out.statuses().get(0).getReason().contains("the policy allows no attempt after attempt 3 (exact"
+                + " retraining comes after maxFailuresBeforeRetrain = 2 failures)"),
                 out.statuses().get(0).getReason());
     }
 
     @Test
     void shouldRetryABrokenCandidateArtifactButNotABrokenParent() {
-        VerifierOutput candidateSide = ESCALATION.unmeasurable(candidate("contrastive", 0), POLICY,
+        VerifierOutput candidateSide = ESCALATION.unmeasurable(candidate("contrastive", 0), Classifiers.CLASSIFIER, POLICY,
                 "the artifact is missing", true);
-        VerifierOutput parentSide = ESCALATION.unmeasurable(candidate("contrastive", 0), POLICY,
+        VerifierOutput parentSide = ESCALATION.unmeasurable(candidate("contrastive", 0), Classifiers.CLASSIFIER, POLICY,
                 "the parent's artifact was altered", false);
 
         assertEquals(1, candidateSide.retry().orElseThrow().getAttempt());
@@ -195,7 +200,7 @@ class EscalationTest {
         CandidateVersion repeated = CandidateVersion.newBuilder(candidate("contrastive", 0))
                 .setRequestIds(List.of("r-1", "r-2", "r-1", "r-3")).build();
 
-        VerifierOutput out = ESCALATION.judged(repeated, POLICY, failing(), MEASURED);
+        VerifierOutput out = ESCALATION.judged(repeated, Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
         assertOneStatusPerRequest(out, RequestState.BATCHED);
         assertEquals(REQUESTS, out.result().orElseThrow().getRequestIds());
@@ -207,7 +212,7 @@ class EscalationTest {
         CandidateVersion bare = CandidateVersion.newBuilder(candidate("fine_tune", 0))
                 .setSampleIds(List.of()).setClassLabels(List.of()).setRequests(List.of()).build();
 
-        UnlearningBatch retry = ESCALATION.judged(bare, POLICY, failing(), MEASURED).retry().orElseThrow();
+        UnlearningBatch retry = ESCALATION.judged(bare, Classifiers.CLASSIFIER, POLICY, failing(), MEASURED).retry().orElseThrow();
 
         assertEquals(List.of("11", "12", "40"), retry.getSampleIds());
         assertEquals(List.of(3), retry.getClassLabels());

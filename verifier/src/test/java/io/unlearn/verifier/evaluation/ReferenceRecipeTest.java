@@ -1,6 +1,8 @@
 package io.unlearn.verifier.evaluation;
 
-import io.unlearn.schemas.modelregistry.UnlearningPolicy;
+import io.unlearn.catalog.families.Classifiers;
+
+import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.verifier.errors.UnverifiableCandidateException;
 import org.junit.jupiter.api.Test;
@@ -20,32 +22,35 @@ class ReferenceRecipeTest {
         return new UnlearningPolicy(method, settings, List.of(), 2);
     }
 
+    private static TrainingRecipe reference(UnlearningPolicy policy) {
+        return TrainingRecipe.from(CandidateEvaluation.referenceSettings(Classifiers.CLASSIFIER, policy, FALLBACK), 42);
+    }
+
     @Test
     void shouldTakeTheWorkersExactRetrainingSettingsFromThePolicy() {
-        TrainingRecipe r = CandidateEvaluation.referenceRecipe(policy("contrastive",
-                Map.of("retrain.epochs", "3", "retrain.learningRate", "0.002", "epochs", "9")), FALLBACK);
+        TrainingRecipe r = reference(policy("contrastive",
+                Map.of("retrain.epochs", "3", "retrain.learningRate", "0.002", "maxEpochs", "9")));
 
         assertEquals(new TrainingRecipe(3, 128, 0.002f, 42), r);
     }
 
     @Test
     void shouldReadUnprefixedSettingsWhenThePolicysMethodIsRetraining() {
-        TrainingRecipe r = CandidateEvaluation.referenceRecipe(policy("retrain", Map.of("epochs", "2",
-                "batchSize", "64")), FALLBACK);
+        TrainingRecipe r = reference(policy("retrain", Map.of("epochs", "2", "batchSize", "64")));
 
         assertEquals(new TrainingRecipe(2, 64, 1e-3f, 42), r);
     }
 
     @Test
     void shouldUseTheConfiguredRecipeWhereThePolicySaysNothing() {
-        assertEquals(FALLBACK, CandidateEvaluation.referenceRecipe(policy("fine_tune", Map.of()), FALLBACK));
+        assertEquals(FALLBACK, reference(policy("fine_tune", Map.of())));
     }
 
     @Test
     void shouldNameTheSettingsWhenAValueIsNotUsable() {
         UnverifiableCandidateException e = assertThrows(UnverifiableCandidateException.class, () ->
-                CandidateEvaluation.referenceRecipe(policy("contrastive", Map.of("retrain.epochs", "many")), FALLBACK));
+                reference(policy("contrastive", Map.of("retrain.epochs", "many"))));
 
-        assertTrue(e.getMessage().contains("retrain.epochs"), e.getMessage());
+        assertTrue(e.getMessage().contains("epochs"), e.getMessage());
     }
 }

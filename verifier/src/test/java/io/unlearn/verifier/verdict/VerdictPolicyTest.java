@@ -1,6 +1,7 @@
 package io.unlearn.verifier.verdict;
 
-import io.unlearn.schemas.modelregistry.Threshold;
+import io.unlearn.catalog.Comparator;
+import io.unlearn.catalog.Threshold;
 import org.junit.jupiter.api.Test;
 
 import java.util.LinkedHashMap;
@@ -13,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VerdictPolicyTest {
 
-    private static final Threshold FORGET = new Threshold("forget.accuracy", "<=", 0.2);
-    private static final Threshold RETAIN = new Threshold("retain.accuracy", ">=", 0.8);
+    private static final Threshold FORGET = new Threshold("forget.accuracy", Comparator.AT_MOST, 0.2);
+    private static final Threshold RETAIN = new Threshold("retain.accuracy", Comparator.AT_LEAST, 0.8);
 
     private static Map<String, Double> metrics(Object... pairs) {
         Map<String, Double> m = new LinkedHashMap<>();
@@ -51,7 +52,7 @@ class VerdictPolicyTest {
     @Test
     void shouldReturnEveryCheckInPolicyOrderWithValueComparatorThresholdAndOutcome() {
         // Given a policy whose first check fails and second passes
-        List<Threshold> policy = List.of(RETAIN, FORGET, new Threshold("mia.auc", "<=", 0.6));
+        List<Threshold> policy = List.of(RETAIN, FORGET, new Threshold("mia.auc", Comparator.AT_MOST, 0.6));
 
         // When judged
         Verdict v = VerdictPolicy.judge(policy, metrics("forget.accuracy", 0.62, "retain.accuracy", 0.94,
@@ -83,7 +84,7 @@ class VerdictPolicyTest {
     @Test
     void shouldFailACheckWhoseMetricWasNotMeasuredAndSaySo() {
         // Given a policy naming a gap metric that the evaluation did not produce
-        Verdict v = VerdictPolicy.judge(List.of(new Threshold("average.gap", "<=", 0.05)),
+        Verdict v = VerdictPolicy.judge(List.of(new Threshold("average.gap", Comparator.AT_MOST, 0.05)),
                 metrics("forget.accuracy", 0.1));
 
         assertFalse(v.passed());

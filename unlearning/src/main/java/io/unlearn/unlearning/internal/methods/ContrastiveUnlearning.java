@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import ai.djl.ndarray.NDArray;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.train.Batches;
@@ -9,7 +11,7 @@ import io.unlearn.unlearning.internal.train.Inference;
 import io.unlearn.unlearning.internal.train.Losses;
 import io.unlearn.unlearning.internal.train.Progress;
 import io.unlearn.unlearning.spi.ContrastiveSettings;
-import io.unlearn.unlearning.spi.Method;
+import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.UnlearningData;
 import io.unlearn.unlearning.spi.UnlearningMethod;
@@ -47,8 +49,8 @@ public final class ContrastiveUnlearning implements UnlearningMethod {
     }
 
     @Override
-    public Method method() {
-        return Method.CONTRASTIVE;
+    public MethodSpec method() {
+        return Classifiers.CONTRASTIVE;
     }
 
     @Override

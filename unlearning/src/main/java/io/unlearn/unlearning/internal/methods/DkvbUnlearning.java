@@ -1,10 +1,12 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import io.unlearn.unlearning.internal.model.DkvbModel;
 import io.unlearn.unlearning.internal.train.CostMeter;
 import io.unlearn.unlearning.internal.train.DkvbTraining;
 import io.unlearn.unlearning.spi.DkvbSettings;
-import io.unlearn.unlearning.spi.Method;
+import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.UnlearningData;
 import io.unlearn.unlearning.spi.UnlearningMethod;
@@ -43,8 +45,8 @@ public final class DkvbUnlearning implements UnlearningMethod {
     }
 
     @Override
-    public Method method() {
-        return Method.DKVB;
+    public MethodSpec method() {
+        return Classifiers.DKVB;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.unlearning.internal.train.CostMeter;
@@ -7,7 +9,7 @@ import io.unlearn.unlearning.internal.train.GradientSteps;
 import io.unlearn.unlearning.internal.train.Losses;
 import io.unlearn.unlearning.internal.train.Progress;
 import io.unlearn.unlearning.spi.FineTuneSettings;
-import io.unlearn.unlearning.spi.Method;
+import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.UnlearningData;
 import io.unlearn.unlearning.spi.UnlearningMethod;
@@ -29,8 +31,8 @@ public final class FineTune implements UnlearningMethod {
     }
 
     @Override
-    public Method method() {
-        return Method.FINE_TUNE;
+    public MethodSpec method() {
+        return Classifiers.FINE_TUNE;
     }
 
     @Override

@@ -1,12 +1,14 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.unlearning.internal.train.CostMeter;
 import io.unlearn.unlearning.internal.train.GradientSteps;
 import io.unlearn.unlearning.internal.train.Losses;
 import io.unlearn.unlearning.internal.train.Progress;
-import io.unlearn.unlearning.spi.Method;
+import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.NegGradPlusSettings;
 import io.unlearn.unlearning.spi.UnlearningData;
@@ -36,8 +38,8 @@ public final class NegGradPlus implements UnlearningMethod {
     }
 
     @Override
-    public Method method() {
-        return Method.NEG_GRAD_PLUS;
+    public MethodSpec method() {
+        return Classifiers.NEG_GRAD_PLUS;
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.unlearn.unlearning.internal.methods;
 import io.unlearn.unlearning.errors.UnlearningException;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.model.DkvbModel;
-import io.unlearn.unlearning.spi.Method;
+import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.UnlearningResult;
 import java.util.function.Supplier;
@@ -15,12 +15,12 @@ final class Networks {
     }
 
     /** Accepts both families of {@link ClassifierModel}: {@code classifier} and {@code torchscript_classifier}. */
-    static ClassifierModel classifier(ModelHandle handle, Method method) {
+    static ClassifierModel classifier(ModelHandle handle, MethodSpec method) {
         if (handle instanceof ClassifierModel c) {
             return c;
         }
-        throw new UnlearningException(method.value() + " unlearns classifier and torchscript_classifier models, but the"
-                + " parent is a " + handle.family().value() + " model; use dkvb for dkvb_classifier models");
+        throw new UnlearningException(method.id() + " unlearns classifier and torchscript_classifier models, but the"
+                + " parent is a " + handle.family().id() + " model; use dkvb for dkvb_classifier models");
     }
 
     /**
@@ -41,6 +41,6 @@ final class Networks {
             return d;
         }
         throw new UnlearningException("dkvb unlearns dkvb_classifier models, but the parent is a "
-                + handle.family().value() + " model; build one with Unlearning.trainDkvb");
+                + handle.family().id() + " model; build one with Unlearning.trainDkvb");
     }
 }

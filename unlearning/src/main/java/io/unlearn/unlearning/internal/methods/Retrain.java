@@ -1,11 +1,13 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import io.unlearn.unlearning.errors.UnlearningException;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.train.ClassifierTraining;
 import io.unlearn.unlearning.internal.train.CostMeter;
-import io.unlearn.unlearning.spi.Method;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.MethodSpec;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.UnlearningData;
@@ -30,15 +32,15 @@ public final class Retrain implements UnlearningMethod {
     }
 
     @Override
-    public Method method() {
-        return Method.RETRAIN;
+    public MethodSpec method() {
+        return Classifiers.RETRAIN;
     }
 
     @Override
     public UnlearningResult apply(ModelHandle parent, UnlearningData data) {
-        if (Networks.classifier(parent, method()).family() != ModelFamily.CLASSIFIER) {
+        if (Networks.classifier(parent, method()).family() != Classifiers.CLASSIFIER) {
             throw new UnlearningException("retrain trains the built-in classifier from scratch and cannot re-create a "
-                    + parent.family().value() + " model; use fine_tune, neg_grad_plus or contrastive");
+                    + parent.family().id() + " model; use fine_tune, neg_grad_plus or contrastive");
         }
         CostMeter cost = new CostMeter();
         TrainingRecipe r = recipe.withSeed(parent.info().seed());

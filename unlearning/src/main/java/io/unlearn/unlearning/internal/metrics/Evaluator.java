@@ -1,11 +1,13 @@
 package io.unlearn.unlearning.internal.metrics;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import io.unlearn.unlearning.internal.model.Network;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.unlearning.internal.train.Inference;
 import io.unlearn.unlearning.spi.Evaluation;
 import io.unlearn.unlearning.spi.EvaluationSettings;
-import io.unlearn.unlearning.spi.Metric;
+import io.unlearn.catalog.MetricSpec;
 import io.unlearn.unlearning.spi.UnlearningData;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,9 +41,9 @@ public final class Evaluator {
         double retainAccuracy = Inference.accuracy(model, data.train(), retain, null);
         Inference.Predictions onTest = Inference.run(model, data.test(), test, false, null);
         Map<String, Double> values = new LinkedHashMap<>();
-        values.put(Metric.FORGET_ACCURACY.key(), onForget.accuracy(data.train(), forget));
-        values.put(Metric.RETAIN_ACCURACY.key(), retainAccuracy);
-        values.put(Metric.TEST_ACCURACY.key(), onTest.accuracy(data.test(), test));
+        values.put(Classifiers.FORGET_ACCURACY.key(), onForget.accuracy(data.train(), forget));
+        values.put(Classifiers.RETAIN_ACCURACY.key(), retainAccuracy);
+        values.put(Classifiers.TEST_ACCURACY.key(), onTest.accuracy(data.test(), test));
         float[] nonMemberLosses = data.classLevel()
                 ? Inference.run(model, data.test(), data.testForgetPositions(), false, null).loss()
                 : onTest.loss();
@@ -50,11 +52,11 @@ public final class Evaluator {
         if (Math.min(forget.length, nonMemberLosses.length) >= settings.miaFolds()) {
             MembershipInference.Result mia = MembershipInference.attack(onForget.loss(), nonMemberLosses,
                     settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
-            values.put(Metric.MIA_ACCURACY.key(), mia.accuracy());
-            values.put(Metric.MIA_AUC.key(), mia.auc());
+            values.put(Classifiers.MIA_ACCURACY.key(), mia.accuracy());
+            values.put(Classifiers.MIA_AUC.key(), mia.auc());
         }
         if (settings.probe() && data.classLevel()) {
-            values.put(Metric.PROBE_FORGET_ACCURACY.key(), probe(model, data, settings));
+            values.put(Classifiers.PROBE_FORGET_ACCURACY.key(), probe(model, data, settings));
         }
         return new Evaluation(values);
     }

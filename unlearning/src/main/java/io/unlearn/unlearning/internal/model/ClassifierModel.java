@@ -1,12 +1,14 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import io.unlearn.unlearning.spi.ForgetRequest;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -68,8 +70,8 @@ public sealed class ClassifierModel implements Network permits TorchScriptClassi
     }
 
     @Override
-    public ModelFamily family() {
-        return ModelFamily.CLASSIFIER;
+    public FamilySpec family() {
+        return Classifiers.CLASSIFIER;
     }
 
     @Override
@@ -104,7 +106,7 @@ public sealed class ClassifierModel implements Network permits TorchScriptClassi
 
     @Override
     public void save(OutputStream out) throws IOException {
-        ModelFormat.write(out, ModelFamily.CLASSIFIER, info, forgotten, block.architecture(), null, block);
+        ModelFormat.write(out, Classifiers.CLASSIFIER, info, forgotten, block.architecture(), null, block);
     }
 
     @Override

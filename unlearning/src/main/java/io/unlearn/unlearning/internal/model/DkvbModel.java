@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -7,7 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import io.unlearn.unlearning.errors.UnlearningException;
 import io.unlearn.unlearning.spi.ForgetRequest;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -113,8 +115,8 @@ public final class DkvbModel implements Network {
     }
 
     @Override
-    public ModelFamily family() {
-        return ModelFamily.DKVB_CLASSIFIER;
+    public FamilySpec family() {
+        return Classifiers.DKVB_CLASSIFIER;
     }
 
     @Override
@@ -149,7 +151,7 @@ public final class DkvbModel implements Network {
 
     @Override
     public void save(OutputStream out) throws IOException {
-        ModelFormat.write(out, ModelFamily.DKVB_CLASSIFIER, info, forgotten, block.backbone().architecture(),
+        ModelFormat.write(out, Classifiers.DKVB_CLASSIFIER, info, forgotten, block.backbone().architecture(),
                 block.architecture(), block);
     }
 

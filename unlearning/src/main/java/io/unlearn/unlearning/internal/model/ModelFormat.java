@@ -1,11 +1,14 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.nn.Block;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.spi.ForgetRequest;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilyCatalog;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.ByteArrayInputStream;
@@ -48,19 +51,19 @@ public final class ModelFormat {
     private ModelFormat() {
     }
 
-    static void write(OutputStream stream, ModelFamily family, ModelInfo info, ForgetRequest forgotten,
+    static void write(OutputStream stream, FamilySpec family, ModelInfo info, ForgetRequest forgotten,
             ClassifierArchitecture arch, DkvbArchitecture dkvb, Block block) throws IOException {
         write(stream, ModelHandle.FORMAT_VERSION, family, info, forgotten, arch, dkvb, block);
     }
 
     /** Writes a given format version; older versions exist only so tests can prove they are still read. */
-    static void write(OutputStream stream, int formatVersion, ModelFamily family, ModelInfo info,
+    static void write(OutputStream stream, int formatVersion, FamilySpec family, ModelInfo info,
             ForgetRequest forgotten, ClassifierArchitecture arch, DkvbArchitecture dkvb, Block block)
             throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
         out.writeUTF(MAGIC);
         out.writeInt(formatVersion);
-        out.writeUTF(family.value());
+        out.writeUTF(family.id());
         out.writeLong(info.seed());
         out.writeUTF(info.engine());
         out.writeUTF(info.djlVersion());
@@ -75,7 +78,7 @@ public final class ModelFormat {
         if (formatVersion >= 2) {
             writeForgotten(out, forgotten);
         }
-        if (family == ModelFamily.DKVB_CLASSIFIER) {
+        if (family == Classifiers.DKVB_CLASSIFIER) {
             out.writeInt(dkvb.codebooks());
             out.writeInt(dkvb.keysPerCodebook());
             out.writeInt(dkvb.keyDim());
@@ -104,7 +107,7 @@ public final class ModelFormat {
                 throw new ModelFormatException("model format version " + version + " is not supported; this build"
                         + " reads versions 1.." + ModelHandle.FORMAT_VERSION, null);
             }
-            ModelFamily family = ModelFamily.parse(in.readUTF());
+            FamilySpec family = FamilyCatalog.require(in.readUTF());
             long seed = in.readLong();
             String engine = in.readUTF();
             String djlVersion = in.readUTF();
@@ -115,12 +118,15 @@ public final class ModelFormat {
                     arch.cols());
             ForgetRequest forgotten = version >= 2 ? readForgotten(in) : ForgetRequest.none();
             Network model;
-            model = switch (family) {
-                case CLASSIFIER -> ClassifierModel.load(info, arch, in);
-                case DKVB_CLASSIFIER -> DkvbModel.load(info, arch,
-                        new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt()), in);
-                case TORCHSCRIPT_CLASSIFIER -> TorchScriptClassifier.load(info, arch.embeddingDim(), in);
-            };
+            if (family == Classifiers.CLASSIFIER) {
+                model = ClassifierModel.load(info, arch, in);
+            } else if (family == Classifiers.DKVB_CLASSIFIER) {
+                model = DkvbModel.load(info, arch, new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt()), in);
+            } else if (family == Classifiers.TORCHSCRIPT_CLASSIFIER) {
+                model = TorchScriptClassifier.load(info, arch.embeddingDim(), in);
+            } else {
+                throw new ModelFormatException("this build cannot load " + family.id() + " models", null);
+            }
             model.recordForgotten(forgotten);
             return model;
         } catch (IOException | MalformedModelException | IllegalArgumentException | EngineException e) {

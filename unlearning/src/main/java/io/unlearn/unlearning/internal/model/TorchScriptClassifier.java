@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -14,7 +16,7 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.training.ParameterStore;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.errors.UnlearningException;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelInfo;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -197,8 +199,8 @@ public final class TorchScriptClassifier extends ClassifierModel {
     }
 
     @Override
-    public ModelFamily family() {
-        return ModelFamily.TORCHSCRIPT_CLASSIFIER;
+    public FamilySpec family() {
+        return Classifiers.TORCHSCRIPT_CLASSIFIER;
     }
 
     /** @throws UnlearningException always: a TorchScript classifier has no built-in block */
@@ -221,7 +223,7 @@ public final class TorchScriptClassifier extends ClassifierModel {
     public void save(OutputStream out) throws IOException {
         evalMode();
         ModelInfo i = info();
-        ModelFormat.write(out, ModelFamily.TORCHSCRIPT_CLASSIFIER, i, forgotten(), architecture(i, embeddingDim),
+        ModelFormat.write(out, Classifiers.TORCHSCRIPT_CLASSIFIER, i, forgotten(), architecture(i, embeddingDim),
                 null, block);
     }
 

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,8 +17,8 @@ import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.FineTuneSettings;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
-import io.unlearn.unlearning.spi.Metric;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.MetricSpec;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.NegGradPlusSettings;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -96,25 +98,25 @@ class TorchScriptUnlearningIT {
     }
 
     private static void assertRetainHolds(Evaluation after) {
-        double b = parentOnClass.require(Metric.RETAIN_ACCURACY);
-        double a = after.require(Metric.RETAIN_ACCURACY);
+        double b = parentOnClass.require(Classifiers.RETAIN_ACCURACY);
+        double a = after.require(Classifiers.RETAIN_ACCURACY);
         assertTrue(a >= b - RETAIN_TOLERANCE, "retain accuracy fell from " + b + " to " + a);
     }
 
     @Test
     void shouldClassifyAfterTrainingTheScriptedParametersALittle() {
-        double before = untrained.require(Metric.TEST_ACCURACY);
-        double after = parentOnClass.require(Metric.TEST_ACCURACY);
+        double before = untrained.require(Classifiers.TEST_ACCURACY);
+        double after = parentOnClass.require(Classifiers.TEST_ACCURACY);
         assertTrue(before < 0.5, "the untrained module should be near chance, got " + before);
         assertTrue(after >= 0.9, "the trained module should classify, test accuracy " + after);
-        assertTrue(parentOnClass.require(Metric.FORGET_ACCURACY) >= 0.9, "the parent should have learned class 1");
+        assertTrue(parentOnClass.require(Classifiers.FORGET_ACCURACY) >= 0.9, "the parent should have learned class 1");
     }
 
     @Test
     void shouldLowerForgetAccuracyByFineTuningTheScriptedModule() throws IOException {
         Evaluation e = apply(Unlearning.fineTune(new FineTuneSettings(3, 64, 0.05f, 1)));
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) < parentOnClass.require(Metric.FORGET_ACCURACY),
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) < parentOnClass.require(Classifiers.FORGET_ACCURACY),
                 "forget accuracy " + e);
         assertRetainHolds(e);
     }
@@ -123,7 +125,7 @@ class TorchScriptUnlearningIT {
     void shouldDriveForgetAccuracyDownWithNegGradPlusOnTheScriptedModule() throws IOException {
         Evaluation e = apply(Unlearning.negGradPlus(new NegGradPlusSettings(1, 64, 0.01f, 0.9f, 1)));
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) < 0.5 * parentOnClass.require(Metric.FORGET_ACCURACY),
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) < 0.5 * parentOnClass.require(Classifiers.FORGET_ACCURACY),
                 "forget accuracy " + e);
         assertRetainHolds(e);
     }
@@ -139,7 +141,7 @@ class TorchScriptUnlearningIT {
 
         Evaluation e = apply(Unlearning.contrastive(settings));
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) <= 1.0 / CLASSES, "forget accuracy " + e);
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) <= 1.0 / CLASSES, "forget accuracy " + e);
         assertRetainHolds(e);
     }
 
@@ -147,14 +149,14 @@ class TorchScriptUnlearningIT {
         UnlearningResult result = method.apply(parent, classData);
         Evaluation e;
         try (ModelHandle child = result.model()) {
-            assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER, child.family());
+            assertEquals(Classifiers.TORCHSCRIPT_CLASSIFIER, child.family());
             e = Unlearning.evaluate(child, classData, EVAL);
             System.out.println("torchscript " + method.name() + ": " + e.values() + " cost " + result.cost() + " "
                     + result.details());
             assertTrue(result.cost().backwardSamplePasses() > 0);
             // the unlearned version saves and loads back as the same model
             try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(bytes(child)))) {
-                assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER, loaded.family());
+                assertEquals(Classifiers.TORCHSCRIPT_CLASSIFIER, loaded.family());
                 assertEquals(e.values(), Unlearning.evaluate(loaded, classData, EVAL).values());
             }
         }

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.methods;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +17,7 @@ import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.FineTuneSettings;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
-import io.unlearn.unlearning.spi.Metric;
+import io.unlearn.catalog.MetricSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.NegGradPlusSettings;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -66,7 +68,7 @@ class UnlearningMethodsIT {
         parentOnSamples = Unlearning.evaluate(parent, sampleData, EVAL);
         System.out.println("parent, class split: " + parentOnClass.values());
         System.out.println("parent, sample split: " + parentOnSamples.values());
-        assertTrue(parentOnClass.require(Metric.FORGET_ACCURACY) > 0.9, "the parent should have learned class 1");
+        assertTrue(parentOnClass.require(Classifiers.FORGET_ACCURACY) > 0.9, "the parent should have learned class 1");
     }
 
     @AfterAll
@@ -89,8 +91,8 @@ class UnlearningMethodsIT {
     }
 
     private static void assertRetainHolds(Evaluation before, Evaluation after) {
-        double b = before.require(Metric.RETAIN_ACCURACY);
-        double a = after.require(Metric.RETAIN_ACCURACY);
+        double b = before.require(Classifiers.RETAIN_ACCURACY);
+        double a = after.require(Classifiers.RETAIN_ACCURACY);
         assertTrue(a >= b - RETAIN_TOLERANCE, "retain accuracy fell from " + b + " to " + a);
     }
 
@@ -98,7 +100,7 @@ class UnlearningMethodsIT {
     void shouldRetrainToAModelThatNeverPredictsTheForgottenClass() {
         Evaluation e = run(Unlearning.retrain(new TrainingRecipe(3, 64, 2e-3f, 7)), parent, classData);
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) < 0.02, "forget accuracy " + e);
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) < 0.02, "forget accuracy " + e);
         assertRetainHolds(parentOnClass, e);
     }
 
@@ -106,7 +108,7 @@ class UnlearningMethodsIT {
     void shouldLowerForgetAccuracyByFineTuningOnTheRetainSet() {
         Evaluation e = run(Unlearning.fineTune(new FineTuneSettings(3, 64, 0.05f, 1)), parent, classData);
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) < parentOnClass.require(Metric.FORGET_ACCURACY),
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) < parentOnClass.require(Classifiers.FORGET_ACCURACY),
                 "forget accuracy " + e);
         assertRetainHolds(parentOnClass, e);
     }
@@ -116,7 +118,7 @@ class UnlearningMethodsIT {
         Evaluation e = run(Unlearning.negGradPlus(new NegGradPlusSettings(1, 64, 0.01f, 0.9f, 1)), parent,
                 classData);
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) < 0.5 * parentOnClass.require(Metric.FORGET_ACCURACY),
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) < 0.5 * parentOnClass.require(Classifiers.FORGET_ACCURACY),
                 "forget accuracy " + e);
         assertRetainHolds(parentOnClass, e);
     }
@@ -126,7 +128,7 @@ class UnlearningMethodsIT {
         Evaluation e = run(Unlearning.contrastive(CONTRASTIVE), parent,
                 classData);
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) <= 1.0 / CLASSES, "forget accuracy " + e);
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) <= 1.0 / CLASSES, "forget accuracy " + e);
         assertRetainHolds(parentOnClass, e);
     }
 
@@ -138,9 +140,9 @@ class UnlearningMethodsIT {
 
         Evaluation e = run(Unlearning.contrastive(gentle), parent, sampleData);
 
-        assertTrue(e.require(Metric.FORGET_ACCURACY) <= e.require(Metric.TEST_ACCURACY) + 0.02,
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) <= e.require(Classifiers.TEST_ACCURACY) + 0.02,
                 "forget accuracy " + e);
-        assertTrue(e.require(Metric.FORGET_ACCURACY) <= parentOnSamples.require(Metric.FORGET_ACCURACY));
+        assertTrue(e.require(Classifiers.FORGET_ACCURACY) <= parentOnSamples.require(Classifiers.FORGET_ACCURACY));
         assertRetainHolds(parentOnSamples, e);
     }
 
@@ -154,10 +156,10 @@ class UnlearningMethodsIT {
 
             Evaluation after = run(Unlearning.dkvb(DkvbSettings.defaults()), dkvb, classData);
 
-            assertTrue(after.require(Metric.FORGET_ACCURACY) <= 0.05, "forget accuracy " + after);
+            assertTrue(after.require(Classifiers.FORGET_ACCURACY) <= 0.05, "forget accuracy " + after);
             assertRetainHolds(before, after);
-            assertEquals(Metric.PROBE_FORGET_ACCURACY.key(), "probe.forget.accuracy");
-            assertTrue(before.get(Metric.PROBE_FORGET_ACCURACY).isPresent());
+            assertEquals(Classifiers.PROBE_FORGET_ACCURACY.key(), "probe.forget.accuracy");
+            assertTrue(before.get(Classifiers.PROBE_FORGET_ACCURACY).isPresent());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static io.unlearn.unlearning.internal.model.ModelSnapshots.bytes;
 import static io.unlearn.unlearning.internal.model.ModelSnapshots.parameters;
@@ -16,7 +18,7 @@ import io.unlearn.unlearning.internal.train.Losses;
 import io.unlearn.unlearning.internal.train.Progress;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.Unlearning;
 import java.io.ByteArrayInputStream;
@@ -45,7 +47,7 @@ class ModelFormatTest {
 
             try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(java.nio.file.Files.readAllBytes(
                     file)))) {
-                assertEquals(ModelFamily.CLASSIFIER, loaded.family());
+                assertEquals(Classifiers.CLASSIFIER, loaded.family());
                 assertEquals(model.info(), loaded.info());
                 assertSameParameters(model, (Network) loaded);
                 assertArrayEquals(bytes(model), bytes(loaded));
@@ -83,7 +85,7 @@ class ModelFormatTest {
             dkvb.setKeyMask(mask);
 
             try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(bytes(dkvb)))) {
-                assertEquals(ModelFamily.DKVB_CLASSIFIER, loaded.family());
+                assertEquals(Classifiers.DKVB_CLASSIFIER, loaded.family());
                 assertArrayEquals(mask, ((DkvbModel) loaded).keyMask());
                 assertSameParameters(dkvb, (Network) loaded);
             }
@@ -127,7 +129,7 @@ class ModelFormatTest {
     void shouldReadFormatVersionOneAsAModelThatForgotNothing() throws IOException {
         try (ClassifierModel model = ClassifierModel.create(ARCH, 3)) {
             ByteArrayOutputStream v1 = new ByteArrayOutputStream();
-            ModelFormat.write(v1, 1, ModelFamily.CLASSIFIER, model.info(), ForgetRequest.ofClasses(1),
+            ModelFormat.write(v1, 1, Classifiers.CLASSIFIER, model.info(), ForgetRequest.ofClasses(1),
                     model.classifierBlock().architecture(), null, model.classifierBlock());
 
             try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(v1.toByteArray()))) {

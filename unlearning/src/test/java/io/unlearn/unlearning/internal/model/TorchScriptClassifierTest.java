@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.Classifiers;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static io.unlearn.unlearning.internal.model.ModelSnapshots.assertSameParameters;
 import static io.unlearn.unlearning.internal.model.ModelSnapshots.bytes;
@@ -26,7 +28,7 @@ import io.unlearn.unlearning.internal.train.Progress;
 import io.unlearn.unlearning.spi.DkvbRecipe;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ImageSet;
-import io.unlearn.unlearning.spi.ModelFamily;
+import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.Unlearning;
@@ -104,7 +106,7 @@ class TorchScriptClassifierTest {
     @Test
     void shouldLoadTheScriptedModuleWithEveryParameterTrainable() {
         try (TorchScriptClassifier model = load()) {
-            assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER, model.family());
+            assertEquals(Classifiers.TORCHSCRIPT_CLASSIFIER, model.family());
             assertEquals(EMBEDDING, model.embeddingDim());
             assertEquals(CLASSES, model.info().numClasses());
             assertEquals(SIDE, model.info().imageRows());
@@ -157,7 +159,7 @@ class TorchScriptClassifierTest {
             model.save(file);
             try (ModelHandle loaded = Unlearning.loadModel(new ByteArrayInputStream(Files.readAllBytes(file)))) {
                 TorchScriptClassifier l = assertInstanceOf(TorchScriptClassifier.class, loaded);
-                assertEquals(ModelFamily.TORCHSCRIPT_CLASSIFIER, l.family());
+                assertEquals(Classifiers.TORCHSCRIPT_CLASSIFIER, l.family());
                 assertEquals(model.info(), l.info());
                 assertEquals(forgotten, l.forgotten());
                 assertEquals(EMBEDDING, l.embeddingDim());

@@ -1,2 +1,0 @@
-/** Storage of model artifacts under their SHA-256 digest, so a name can never point at other bytes. */
-package io.unlearn.schemas.artifacts;

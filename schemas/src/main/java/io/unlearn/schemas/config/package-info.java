@@ -1,2 +1,0 @@
-/** How every service reads its settings: an optional properties file, overridden by prefixed environment variables. */
-package io.unlearn.schemas.config;

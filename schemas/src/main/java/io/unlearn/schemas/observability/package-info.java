@@ -1,2 +1,0 @@
-/** The one HTTP endpoint every service serves: {@code /health} and {@code /metrics}. */
-package io.unlearn.schemas.observability;

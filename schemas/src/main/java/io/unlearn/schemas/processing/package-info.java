@@ -1,2 +1,0 @@
-/** Consuming records whose processing takes minutes, with outputs and offsets committed in one Kafka transaction. */
-package io.unlearn.schemas.processing;

@@ -1,0 +1,2 @@
+/** Consuming records whose processing takes minutes, with outputs and offsets committed in one Kafka transaction. */
+package io.unlearn.kit.processing;
