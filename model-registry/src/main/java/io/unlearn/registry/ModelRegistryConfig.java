@@ -145,7 +145,7 @@ public final class ModelRegistryConfig extends AbstractConfig {
     static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
                     BOOTSTRAP_SERVERS_DOC)
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081", HTTP_URL, Importance.HIGH,
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", HTTP_URL, Importance.HIGH,
                     SCHEMA_REGISTRY_URL_DOC)
             .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
                     ARTIFACT_DIR_DOC)
@@ -293,5 +293,10 @@ public final class ModelRegistryConfig extends AbstractConfig {
     /** The user's {@code producer.}-prefixed settings, prefix removed. */
     public Map<String, Object> producerOverrides() {
         return originalsWithPrefix("producer.");
+    }
+
+    /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */
+    public static ConfigDef configDef() {
+        return CONFIG;
     }
 }

@@ -18,7 +18,7 @@ class ModelRegistryConfigTest {
         ModelRegistryConfig config = ModelRegistryConfig.load(Map.of());
 
         assertEquals("localhost:9092", config.bootstrapServers());
-        assertEquals("http://localhost:8081", config.schemaRegistryUrl());
+        assertEquals("http://localhost:8081/apis/ccompat/v7", config.schemaRegistryUrl());
         assertEquals("unlearning.lineage", config.lineageTopic());
         assertEquals("unlearning.training-manifest", config.trainingManifestTopic());
         assertEquals(8082, config.httpPort());

@@ -431,4 +431,9 @@ public final class StreamProcessorConfig extends AbstractConfig {
             }
         };
     }
+
+    /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */
+    public static ConfigDef configDef() {
+        return CONFIG;
+    }
 }

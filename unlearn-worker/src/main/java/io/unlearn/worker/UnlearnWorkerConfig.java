@@ -135,7 +135,7 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
                     BOOTSTRAP_SERVERS_DOC)
-            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081", HTTP_URL, Importance.HIGH,
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", HTTP_URL, Importance.HIGH,
                     SCHEMA_REGISTRY_URL_DOC)
             .define(MODEL_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8082", HTTP_URL, Importance.HIGH,
                     MODEL_REGISTRY_URL_DOC)
@@ -277,5 +277,10 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     /** @return the user's {@code producer.}-prefixed settings, prefix removed */
     public Map<String, Object> producerOverrides() {
         return originalsWithPrefix("producer.");
+    }
+
+    /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */
+    public static ConfigDef configDef() {
+        return CONFIG;
     }
 }

@@ -20,7 +20,7 @@ class VerifierConfigTest {
         VerifierConfig config = VerifierConfig.load(Map.of());
 
         assertEquals("localhost:9092", config.bootstrapServers());
-        assertEquals("http://localhost:8081", config.schemaRegistryUrl());
+        assertEquals("http://localhost:8081/apis/ccompat/v7", config.schemaRegistryUrl());
         assertEquals("http://localhost:8082", config.modelRegistryUrl());
         assertEquals(8084, config.httpPort());
         assertEquals("verifier", config.verifierId());

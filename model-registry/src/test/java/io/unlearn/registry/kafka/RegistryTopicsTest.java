@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RegistryTopicsTest {
 
     @Test
-    void shouldCreateTheLineageTopicWithInfiniteRetentionAndTheManifestCompacted() {
+    void shouldCreateTheLineageTopicWithInfiniteRetentionAndTheManifestAndModelsCompacted() {
         // Given
         ModelRegistryConfig config = ModelRegistryConfig.load(Map.of("topic.partitions", "3"));
 
@@ -26,7 +26,9 @@ class RegistryTopicsTest {
         assertEquals("-1", lineage.configs().get("retention.bytes"));
         assertEquals(3, lineage.numPartitions());
         assertEquals("compact", topics.get(1).configs().get("cleanup.policy"));
-        assertEquals(List.of("unlearning.lineage", "unlearning.training-manifest", "unlearning.candidates",
+        assertEquals("compact", topics.get(2).configs().get("cleanup.policy"));
+        assertEquals(List.of("unlearning.lineage", "unlearning.training-manifest", "unlearning.models",
+                "unlearning.candidates",
                 "unlearning.verifications", "unlearning.request-status", "unlearning.dead-letter"),
                 topics.stream().map(NewTopic::name).toList());
     }
