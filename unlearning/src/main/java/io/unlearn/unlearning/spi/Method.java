@@ -20,7 +20,11 @@ public enum Method {
     /** Contrastive unlearning (Lee et al. 2024). */
     CONTRASTIVE("contrastive"),
     /** Key masking in a discrete key-value bottleneck (Shah et al. 2023); forward passes only. */
-    DKVB("dkvb");
+    DKVB("dkvb"),
+    /** CLIPErase (Yang et al. 2024) for dual encoders: forget, retain and consistency terms. */
+    CLIPERASE("cliperase"),
+    /** Gradient ascent on the forget pairs' contrastive loss, optionally with retain descent (dual encoders). */
+    GRADIENT_ASCENT("gradient_ascent");
 
     private final String value;
 

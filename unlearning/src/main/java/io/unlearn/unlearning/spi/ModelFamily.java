@@ -14,7 +14,12 @@ public enum ModelFamily {
      * A classifier defined outside this module as a TorchScript file whose {@code forward(x)} returns
      * {@code (embedding, logits)}; loaded with {@link Unlearning#loadTorchScript}, unlearned by the gradient methods.
      */
-    TORCHSCRIPT_CLASSIFIER("torchscript_classifier");
+    TORCHSCRIPT_CLASSIFIER("torchscript_classifier"),
+    /**
+     * A CLIP-style dual encoder: image tower and text tower projected into one L2-normalized space; made and
+     * unlearned through {@link DualEncoders}.
+     */
+    DUAL_ENCODER("dual_encoder");
 
     private final String value;
 

@@ -156,7 +156,9 @@ public final class Unlearning {
     }
 
     /**
-     * Returns a method with its default settings.
+     * Returns a method with its default settings: the classifier families' implementation, and for
+     * {@code cliperase} and {@code gradient_ascent} the dual encoder's ({@link DualEncoders#method} gives the
+     * dual-encoder {@code retrain} and {@code fine_tune}).
      *
      * @param method which method
      * @return the method
@@ -168,6 +170,7 @@ public final class Unlearning {
             case NEG_GRAD_PLUS -> new NegGradPlus(NegGradPlusSettings.defaults());
             case CONTRASTIVE -> new ContrastiveUnlearning(ContrastiveSettings.defaults());
             case DKVB -> new DkvbUnlearning(DkvbSettings.defaults());
+            case CLIPERASE, GRADIENT_ASCENT -> DualEncoders.method(method);
         };
     }
 
@@ -212,7 +215,8 @@ public final class Unlearning {
     }
 
     /**
-     * Computes forget / retain / test accuracy, membership inference and (optionally) the linear probe.
+     * Computes forget / retain / test accuracy, membership inference and (optionally) the linear probe; for a
+     * {@code dual_encoder} model, {@link DualEncoders#evaluate} with the same attack sizes and seed.
      *
      * @param model the model
      * @param data the split
@@ -220,6 +224,9 @@ public final class Unlearning {
      * @return the named metrics; add gaps with {@link Evaluation#withGapsTo(Evaluation)}
      */
     public static Evaluation evaluate(ModelHandle model, UnlearningData data, EvaluationSettings settings) {
+        if (model.family() == ModelFamily.DUAL_ENCODER) {
+            return DualEncoders.evaluate(model, data, DualEncoderEvaluationSettings.from(settings));
+        }
         if (!(model instanceof Network n)) {
             throw new UnlearningException("cannot evaluate a " + model.getClass().getName()
                     + "; load models with Unlearning.loadModel");
