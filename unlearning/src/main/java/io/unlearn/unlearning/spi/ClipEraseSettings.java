@@ -17,8 +17,8 @@ package io.unlearn.unlearning.spi;
  * @param patienceChecks checks to go on after the forget target is first met, keeping the checkpoint with the best
  *     validation retain metric among those that meet it; default 2 (0 = stop at the first that meets it)
  * @param validationSamples retain pairs held out of training to pick the checkpoint (their zero-shot accuracy);
- *     default 500
- * @param stopRuleSamples at most this many D_f and D_t pairs are used to check the forget target; default 500
+ *     default 256
+ * @param stopRuleSamples at most this many D_f and D_t pairs are used to check the forget target; default 256
  * @param classStopAccuracy a class request's forget target: zero-shot accuracy on D_f at most this; default 0.01.
  *     A sample request's target: D_f's mean pair cosine at most D_t's (the forget pairs look like unseen pairs)
  * @param seed sampling seed; default 42
@@ -39,7 +39,7 @@ public record ClipEraseSettings(float lambdaRetain, float lambdaForget, float la
 
     /** @return the defaults listed on the record */
     public static ClipEraseSettings defaults() {
-        return new ClipEraseSettings(1f, 3f, 3f, 1e-4f, 64, 128, 300, 5, 2, 500, 500, 0.01f, 42L);
+        return new ClipEraseSettings(1f, 3f, 3f, 1e-4f, 64, 128, 300, 5, 2, 256, 256, 0.01f, 42L);
     }
 
     /**

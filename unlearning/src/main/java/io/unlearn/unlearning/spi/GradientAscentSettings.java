@@ -11,7 +11,7 @@ package io.unlearn.unlearning.spi;
  * @param retainWeight weight of the retain descent term; default 1 (0 = pure ascent)
  * @param maxSteps most optimizer steps; default 300
  * @param checkEverySteps steps between two checks of the forget target; default 5
- * @param stopRuleSamples at most this many D_f and D_t pairs are used to check the target; default 500
+ * @param stopRuleSamples at most this many D_f and D_t pairs are used to check the target; default 256
  * @param classStopAccuracy a class request's target: zero-shot accuracy on D_f at most this; default 0.01
  * @param seed sampling seed; default 42
  */
@@ -29,6 +29,6 @@ public record GradientAscentSettings(float learningRate, int forgetBatchSize, in
 
     /** @return the defaults listed on the record */
     public static GradientAscentSettings defaults() {
-        return new GradientAscentSettings(1e-4f, 64, 128, 1f, 300, 5, 500, 0.01f, 42L);
+        return new GradientAscentSettings(1e-4f, 64, 128, 1f, 300, 5, 256, 0.01f, 42L);
     }
 }

@@ -118,7 +118,8 @@ public final class DualEncoderEvaluator {
      *       best is q's own image or an image whose caption is the identical text.</li>
      * </ul>
      *
-     * <p>Ties count against the query (a distractor scoring equal to the correct entry ranks before it).
+     * <p>Ties count against the query (a distractor scoring equal to the correct entry ranks before it), and so does a
+     * NaN score (a diverged model retrieves nothing).
      *
      * @param queryImages u of the queries
      * @param queryCaptions the queries' captions
@@ -137,7 +138,7 @@ public final class DualEncoderEvaluator {
             double ownScore = PairInference.dot(queryImages[q], texts.get(own));
             int better = 0;
             for (String t : distinct) {
-                if (!t.equals(own) && PairInference.dot(queryImages[q], texts.get(t)) >= ownScore) {
+                if (!t.equals(own) && !(PairInference.dot(queryImages[q], texts.get(t)) < ownScore)) {
                     better++;
                 }
             }
@@ -152,12 +153,12 @@ public final class DualEncoderEvaluator {
             for (int g = 0; g < galleryImages.length; g++) {
                 scores[g] = PairInference.dot(galleryImages[g], v);
                 if (galleryCaptions.get(g).equals(own)) {
-                    bestCorrect = Math.max(bestCorrect, scores[g]);
+                    bestCorrect = Math.max(bestCorrect, scores[g]); // NaN stays NaN: a miss below
                 }
             }
             int better = 0;
             for (int g = 0; g < galleryImages.length; g++) {
-                if (!galleryCaptions.get(g).equals(own) && scores[g] >= bestCorrect) {
+                if (!galleryCaptions.get(g).equals(own) && !(scores[g] < bestCorrect)) {
                     better++;
                 }
             }

@@ -104,12 +104,12 @@ public final class PairInference {
      *
      * @param images u per image
      * @param classes the class embeddings ({@link #classEmbeddings})
-     * @return the predicted class per image
+     * @return the predicted class per image, -1 when no score is a number
      */
     public static int[] zeroShot(float[][] images, float[][] classes) {
         int[] out = new int[images.length];
         for (int i = 0; i < images.length; i++) {
-            int best = 0;
+            int best = -1; // stays -1 (no class) when every score is NaN: a diverged model classifies nothing
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int k = 0; k < classes.length; k++) {
                 double s = dot(images[i], classes[k]);
