@@ -9,8 +9,10 @@ import io.unlearn.unlearning.internal.dualencoder.DualEncoderGradientAscent;
 import io.unlearn.unlearning.internal.dualencoder.DualEncoderModel;
 import io.unlearn.unlearning.internal.dualencoder.DualEncoderRetrain;
 import io.unlearn.unlearning.internal.dualencoder.DualEncoderTraining;
+import io.unlearn.unlearning.internal.dualencoder.RecordSettings;
 import io.unlearn.unlearning.internal.train.CostMeter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The entry point for the {@code dual_encoder} family (CLIP-style image and text towers): train, get a method,
@@ -89,6 +91,35 @@ public final class DualEncoders {
             case RETRAIN -> retrain();
             default -> throw new UnlearningException(method.value() + " has no dual_encoder implementation; use"
                     + " cliperase | fine_tune | gradient_ascent | retrain");
+        };
+    }
+
+    /**
+     * Returns the dual-encoder implementation of a method with settings given as strings (a policy's settings map):
+     * each key is a component of the method's settings record ({@link ClipEraseSettings},
+     * {@link DualEncoderFineTuneSettings}, {@link GradientAscentSettings}; for {@code retrain} {@code epochs},
+     * {@code batchSize}, {@code learningRate} of {@link DualEncoderRecipe}; with no settings at all, the parent's saved
+     * recipe), missing keys keep the record's defaults.
+     *
+     * @param method {@code cliperase}, {@code fine_tune}, {@code gradient_ascent} or {@code retrain}
+     * @param settings component name to value, e.g. {@code {"lambdaConsistency": "0", "maxSteps": "100"}}
+     * @return the method
+     * @throws IllegalArgumentException naming every unknown key and bad value, or the range a value breaks
+     * @throws UnlearningException for a method that has no dual-encoder implementation
+     */
+    public static UnlearningMethod method(Method method, Map<String, String> settings) {
+        return switch (method) {
+            case CLIPERASE -> clipErase(RecordSettings.parse(ClipEraseSettings.defaults(), settings));
+            case FINE_TUNE -> fineTune(RecordSettings.parse(DualEncoderFineTuneSettings.defaults(), settings));
+            case GRADIENT_ASCENT -> gradientAscent(RecordSettings.parse(GradientAscentSettings.defaults(), settings));
+            case RETRAIN -> {
+                if (settings.containsKey("seed")) {
+                    throw new IllegalArgumentException("retrain takes the parent's seed; remove the 'seed' setting");
+                }
+                yield settings.isEmpty() ? retrain()
+                        : retrain(RecordSettings.parse(DualEncoderRecipe.defaults(), settings));
+            }
+            default -> method(method);
         };
     }
 
