@@ -230,7 +230,8 @@ public final class Unlearning {
     }
 
     /**
-     * Computes forget / retain / test accuracy, membership inference and (optionally) the linear probe.
+     * Computes forget / retain / test accuracy, membership inference and (optionally) the linear probe; for a
+     * {@code dual_encoder} model, {@link DualEncoders#evaluate} with the same attack sizes and seed.
      *
      * @param model the model
      * @param data the split

@@ -15,7 +15,8 @@ public final class Implementations {
     private static final List<FamilyImplementation> ALL = List.of(
             new ClassifierImplementation(Classifiers.CLASSIFIER),
             new ClassifierImplementation(Classifiers.DKVB_CLASSIFIER),
-            new ClassifierImplementation(Classifiers.TORCHSCRIPT_CLASSIFIER));
+            new ClassifierImplementation(Classifiers.TORCHSCRIPT_CLASSIFIER),
+            new DualEncoderImplementation());
 
     private Implementations() {
     }

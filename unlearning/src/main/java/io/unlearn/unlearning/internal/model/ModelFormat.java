@@ -1,11 +1,14 @@
 package io.unlearn.unlearning.internal.model;
 
+import io.unlearn.catalog.families.DualEncoderFamily;
+
 import io.unlearn.catalog.families.Classifiers;
 
 import ai.djl.MalformedModelException;
 import ai.djl.engine.EngineException;
 import ai.djl.nn.Block;
 import io.unlearn.unlearning.errors.ModelFormatException;
+import io.unlearn.unlearning.internal.dualencoder.DualEncoderModel;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.catalog.FamilyCatalog;
 import io.unlearn.catalog.FamilySpec;
@@ -37,6 +40,9 @@ import java.util.TreeSet;
  *                                      (torchscript_classifier: conv1 = conv2 = hidden = 0, embeddingDim = E)
  *   [format 2+] forgotten: int n, n x UTF sample id; int n, n x UTF subject id; int n, n x int class (sorted)
  *   [dkvb_classifier only] int codebooks, keysPerCodebook, keyDim
+ *   [dual_encoder only]    its own section ({@code DualEncoderModel}): text-tower sizes, training recipe,
+ *                          class names, caption templates, vocabulary (header: conv1, conv2, hidden = image tower,
+ *                          embeddingDim = the shared space)
  *   DJL block parameters ({@code Block.saveParameters}: each block writes its own version byte;
  *                         torchscript_classifier: {@code PtSymbolBlock.saveParameters}, the whole module)
  * </pre>
@@ -56,9 +62,49 @@ public final class ModelFormat {
         write(stream, ModelHandle.FORMAT_VERSION, family, info, forgotten, arch, dkvb, block);
     }
 
+    /** A family's own section of the format, written after the header and before the parameters. */
+    @FunctionalInterface
+    public interface FamilySection {
+        /**
+         * @param out where to write
+         * @throws IOException when writing fails
+         */
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes a model of a family that lives outside this package: the header, then its own section, then the
+     * parameters. {@link #read} hands the section back to that family's loader.
+     *
+     * @param stream where to write; not closed
+     * @param family the family
+     * @param info provenance
+     * @param forgotten what the version forgot
+     * @param arch the header's sizes
+     * @param section the family's section
+     * @param block the parameters
+     * @throws IOException when writing fails
+     */
+    public static void writeWithSection(OutputStream stream, FamilySpec family, ModelInfo info,
+            ForgetRequest forgotten, ClassifierArchitecture arch, FamilySection section, Block block)
+            throws IOException {
+        writeAll(stream, ModelHandle.FORMAT_VERSION, family, info, forgotten, arch, section, block);
+    }
+
     /** Writes a given format version; older versions exist only so tests can prove they are still read. */
     static void write(OutputStream stream, int formatVersion, FamilySpec family, ModelInfo info,
             ForgetRequest forgotten, ClassifierArchitecture arch, DkvbArchitecture dkvb, Block block)
+            throws IOException {
+        writeAll(stream, formatVersion, family, info, forgotten, arch, family != Classifiers.DKVB_CLASSIFIER ? null
+                : out -> {
+                    out.writeInt(dkvb.codebooks());
+                    out.writeInt(dkvb.keysPerCodebook());
+                    out.writeInt(dkvb.keyDim());
+                }, block);
+    }
+
+    private static void writeAll(OutputStream stream, int formatVersion, FamilySpec family, ModelInfo info,
+            ForgetRequest forgotten, ClassifierArchitecture arch, FamilySection section, Block block)
             throws IOException {
         DataOutputStream out = new DataOutputStream(stream);
         out.writeUTF(MAGIC);
@@ -78,10 +124,8 @@ public final class ModelFormat {
         if (formatVersion >= 2) {
             writeForgotten(out, forgotten);
         }
-        if (family == Classifiers.DKVB_CLASSIFIER) {
-            out.writeInt(dkvb.codebooks());
-            out.writeInt(dkvb.keysPerCodebook());
-            out.writeInt(dkvb.keyDim());
+        if (section != null) {
+            section.write(out);
         }
         block.saveParameters(out);
         out.flush();
@@ -94,7 +138,7 @@ public final class ModelFormat {
      * @return the loaded model, which the caller closes
      * @throws ModelFormatException when the bytes are not a model of a known format version and family
      */
-    public static Network read(InputStream stream) {
+    public static ModelHandle read(InputStream stream) {
         try {
             DataInputStream in = new DataInputStream(stream);
             String magic = in.readUTF();
@@ -117,13 +161,15 @@ public final class ModelFormat {
             ModelInfo info = new ModelInfo(seed, engine, djlVersion, device, arch.numClasses(), arch.rows(),
                     arch.cols());
             ForgetRequest forgotten = version >= 2 ? readForgotten(in) : ForgetRequest.none();
-            Network model;
+            ModelHandle model;
             if (family == Classifiers.CLASSIFIER) {
                 model = ClassifierModel.load(info, arch, in);
             } else if (family == Classifiers.DKVB_CLASSIFIER) {
                 model = DkvbModel.load(info, arch, new DkvbArchitecture(in.readInt(), in.readInt(), in.readInt()), in);
             } else if (family == Classifiers.TORCHSCRIPT_CLASSIFIER) {
                 model = TorchScriptClassifier.load(info, arch.embeddingDim(), in);
+            } else if (family == DualEncoderFamily.DUAL_ENCODER) {
+                model = DualEncoderModel.load(info, arch, in);
             } else {
                 throw new ModelFormatException("this build cannot load " + family.id() + " models", null);
             }
@@ -176,7 +222,7 @@ public final class ModelFormat {
      * @param model the model
      * @return an independent, bit-identical copy
      */
-    static Network roundTrip(ModelHandle model) {
+    static ModelHandle roundTrip(ModelHandle model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             model.save(bytes);
