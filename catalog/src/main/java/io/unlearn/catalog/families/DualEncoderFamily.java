@@ -46,14 +46,14 @@ public final class DualEncoderFamily {
                     + " multiplied by 1 + attempt on a retry").strengthenedOnRetry(),
             SettingSpec.decimal("lambdaConsistency", 3, 0, 1000, "lambda3, weight of the consistency term L_CM; 0 is"
                     + " the paper's ablation"),
-            SettingSpec.decimal("learningRate", 1e-4, 1e-9, 0.5, "Adam learning rate"),
+            SettingSpec.decimal("learningRate", 3e-4, 1e-9, 0.5, "Adam learning rate"),
             SettingSpec.integer("forgetBatchSize", 64, 1, 65_536, "forget pairs per step"),
             SettingSpec.integer("retainBatchSize", 128, 2, 65_536, "retain pairs per step"),
             SettingSpec.integer("maxSteps", 300, 1, 1_000_000, "most optimizer steps; multiplied by 1 + attempt on a"
                     + " retry").strengthenedOnRetry(),
             SettingSpec.integer("checkEverySteps", 5, 1, 1_000_000, "steps between two checks of the forget target"
                     + " and the validation metric"),
-            SettingSpec.integer("patienceChecks", 2, 0, 1000, "checks to go on after the forget target is first met,"
+            SettingSpec.integer("patienceChecks", 1, 0, 1000, "checks to go on after the forget target is first met,"
                     + " keeping the best validation checkpoint"),
             SettingSpec.integer("validationSamples", 256, 1, 1_000_000, "retain pairs held out to pick the"
                     + " checkpoint"),

@@ -11,14 +11,17 @@ import io.unlearn.catalog.families.DualEncoderFamily;
  * @param lambdaForget λ2, weight of the forget pairs' mean cosine L_FM; default 3
  * @param lambdaConsistency λ3, weight of the consistency term L_CM (KL to the original's similarity
  *     distributions on the retain batch); default 3. 0 is the paper's ablation and skips the original's forward pass
- * @param learningRate Adam learning rate; default 1e-4 (range (0, 1))
+ * @param learningRate Adam learning rate; default 3e-4 (range (0, 1)). The paper's "small" rate is for a large
+ *     pre-trained CLIP; this model is small and trained at 1e-3, and a rate a few times below that keeps the number
+ *     of steps to the forget target, hence the cost against retraining, low while L_CM holds the retained classes
  * @param forgetBatchSize forget pairs per step (D_f is cycled in seeded shuffles); default 64
  * @param retainBatchSize retain pairs per step, drawn from D_r minus the validation split; default 128 (range 2..)
  * @param maxSteps most optimizer steps; default 300
  * @param checkEverySteps optimizer steps between two checks of the stop rule and the validation metric;
  *     default 5 (the first check is before any step)
  * @param patienceChecks checks to go on after the forget target is first met, keeping the checkpoint with the best
- *     validation retain metric among those that meet it; default 2 (0 = stop at the first that meets it)
+ *     validation retain metric among those that meet it; default 1 (0 = stop at the first that meets it). Each
+ *     check costs two probes of stopRuleSamples and validationSamples forward passes
  * @param validationSamples retain pairs held out of training to pick the checkpoint (their zero-shot accuracy);
  *     default 256
  * @param stopRuleSamples at most this many D_f and D_t pairs are used to check the forget target; default 256

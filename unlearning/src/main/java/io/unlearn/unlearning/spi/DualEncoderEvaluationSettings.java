@@ -3,8 +3,8 @@ package io.unlearn.unlearning.spi;
 /**
  * What {@link DualEncoders#evaluate} uses.
  *
- * @param gallerySize pairs in each retrieval gallery (a set's queried pairs plus, if it has fewer, distractor
- *     pairs from D_t); also the most pairs queried per set; default 1000
+ * @param gallerySize pairs in each retrieval gallery: at most half are the set's queried pairs (a fixed random
+ *     subset), the rest distractor pairs from D_t (the retained classes' for a class request); default 1000
  * @param miaMaxMembers at most this many D_f pairs (and as many non-members) enter the membership-inference
  *     attack; default 2000
  * @param miaFolds stratified folds of the attack; default 10

@@ -22,9 +22,10 @@ import java.util.Random;
  *   <li>zero-shot accuracy with the held-out prompts over all classes: {@code forget.} on the forgotten classes'
  *       test images (class request) or D_f's images (sample request), {@code retain.} on the retained classes' test
  *       images;</li>
- *   <li>recall@1 and @5, image→text and text→image, of three pair sets: {@code forget.} D_f, {@code retain.} a
- *       fixed random subset of D_r, {@code test.} a fixed random subset of D_t's pairs (captioned like training
- *       pairs). See {@link #recall} for the gallery and what counts as a hit;</li>
+ *   <li>recall@1 and @5, image→text and text→image, of three pair sets: {@code forget.} D_f, {@code retain.} D_r,
+ *       {@code test.} D_t's pairs (captioned like training pairs), each queried with a fixed random subset of at most
+ *       gallerySize/2 pairs in a gallery of those pairs plus distractor test pairs up to gallerySize. See
+ *       {@link #recall} for what counts as a hit;</li>
  *   <li>membership inference on the pair similarity: per-pair "loss" −u·v, members D_f, non-members as many test
  *       pairs (the forgotten classes' for a class request, D_t's otherwise).</li>
  * </ul>
@@ -53,9 +54,11 @@ public final class DualEncoderEvaluator {
                 PairInference.zeroShotAccuracy(model, data.test(), data.testPositions(), null));
         int g = settings.gallerySize();
         Random random = new Random(settings.seed());
-        int[] forget = Batches.sample(data.forgetPositions(), g, random);
-        int[] retain = Batches.sample(data.retainPositions(), g, random);
-        int[] test = Batches.sample(data.testPositions(), g, random);
+        // Half the gallery are queries, the rest distractors: a gallery of one class alone (D_f of a class request)
+        // would rank only that class's captions and measure nothing about the class.
+        int[] forget = Batches.sample(data.forgetPositions(), g / 2, random);
+        int[] retain = Batches.sample(data.retainPositions(), g / 2, random);
+        int[] test = Batches.sample(data.testPositions(), g / 2, random);
         int[] distractors = Batches.sample(data.testPositions(), g, random);
         putRecall(values, "forget.", model, data.train(), forget, data.test(), distractors, g);
         putRecall(values, "retain.", model, data.train(), retain, data.test(), distractors, g);
