@@ -42,6 +42,8 @@ import java.util.Map;
  *
  * <pre>
  * deletion-requests (bytes) -> decode --undecodable--> dead-letter (untouched bytes + __unlearn.errors.* headers)
+ *                                  |--over request.max.bytes, not decoded--> REJECTED --> request-status
+ *                                  |   (dead-letter instead when its key cannot be a request id)
  *                                  \--> admit [request-ids-store, training-manifest-store]
  *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
  *                                          \--one per model, keyed by model id--> bundle [bundled-requests-store]
@@ -136,10 +138,14 @@ public final class StreamProcessorTopology {
         Split<Routed.Decoded> decoded = split(builder
                 .stream(cfg.deletionRequestsTopic(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DELETION_REQUESTS_SOURCE))
-                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics), Named.as(DECODE_PROCESSOR)),
-                "decoded", Routed.Decoded.class, "request", "dead-letter");
+                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics, cfg.requestMaxBytes(),
+                        cfg.requestMaxIdBytes(), cfg.producerMaxRequestSize()), Named.as(DECODE_PROCESSOR)),
+                "decoded", Routed.Decoded.class, "request", "not-decoded");
+        // not decoded: too large (a REJECTED status, when its key names the request) or undecodable (a dead letter)
+        Split<Routed.Status> oversized = split(decoded.others(), "not-decoded", Routed.Status.class, "oversized",
+                "dead-letter");
 
-        decoded.others()
+        oversized.others()
                 .map((key, value) -> {
                     Routed.DeadLetter dead = (Routed.DeadLetter) value;
                     return KeyValue.pair(dead.key(), dead.value());
@@ -148,19 +154,23 @@ public final class StreamProcessorTopology {
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
         RequestValidator validator = new RequestValidator(cfg.requestMaxIds(), cfg.requestMaxIdBytes(), catalog);
-        Split<Routed.Pending> admitted = split(decoded.ofKind()
-                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
-                                cfg.dedupRetention(), cfg.dedupPurgeInterval()),
-                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
-                "admitted", Routed.Pending.class, "pending", "status");
-        writeStatuses(admitted.others(), cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
-
-        BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait());
         // the requests' encoding registers under the repartition topic's subject, as when they travelled one by one
         String requestTopic = cfg.applicationId() + "-" + PENDING_REPARTITION + "-repartition";
+        Split<Routed.Pending> admitted = split(decoded.ofKind()
+                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
+                                cfg.dedupRetention(), cfg.dedupPurgeInterval(), pendingSerde.serializer(), requestTopic,
+                                cfg.batchMaxBytes()),
+                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
+                "admitted", Routed.Pending.class, "pending", "status");
+        // decode and admit run in one sub-topology, so merging their statuses fuses nothing
+        writeStatuses(admitted.others().merge(oversized.ofKind().mapValues(status -> (Routed) status,
+                        Named.as("oversized-as-routed")), Named.as("admit-and-oversized-statuses")),
+                cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
+
+        BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait(),
+                cfg.batchMaxBytes());
         Split<Routed.Batch> batched = split(admitted.ofKind()
-                .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE, requestTopic,
-                                pendingSerde.serializer()),
+                .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE),
                         Named.as(BUNDLE_PROCESSOR), BUNDLED_REQUESTS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), RequestBundle.serde()).withName(PENDING_REPARTITION))
                 .process(() -> new BatchProcessor(limits, cfg.batchWaitCheckInterval(), PENDING_REQUESTS_STORE,
