@@ -20,6 +20,7 @@ import io.unlearn.streamprocessor.internals.DecodeProcessor;
 import io.unlearn.streamprocessor.internals.DedupEntry;
 import io.unlearn.streamprocessor.internals.GlobalStoreIndexer;
 import io.unlearn.streamprocessor.internals.RequestBundle;
+import io.unlearn.streamprocessor.internals.SizeLimitedSerializer;
 import io.unlearn.streamprocessor.internals.Routed;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.common.serialization.Serde;
@@ -104,7 +105,10 @@ public final class StreamProcessorTopology {
         Serde<ModelEntry> modelSerde = new AvroSerde<>(Topics.MODELS.valueType(), registry);
         Serde<BatchedRequest> pendingSerde = new AvroSerde<>(BatchedRequest.class, registry);
         Serde<UnlearningBatch> batchSerde = new AvroSerde<>(Topics.BATCHES.valueType(), registry);
-        Serde<RequestStatus> statusSerde = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
+        AvroSerde<RequestStatus> statusAvro = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
+        // a status's key is its request id, at most request.max.bytes (the record it came in)
+        Serde<RequestStatus> statusSerde = Serdes.serdeFrom(new SizeLimitedSerializer<>(statusAvro.serializer(),
+                cfg.producerMaxRequestSize() - cfg.requestMaxBytes() - 1024), statusAvro.deserializer());
 
         StateStoreType stores = cfg.stateStoreType();
         StreamsBuilder builder = new StreamsBuilder();
@@ -177,9 +181,12 @@ public final class StreamProcessorTopology {
                                 BATCH_STATES_STORE, requestTopic, pendingSerde.deserializer(), metrics),
                         Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE),
                 "batched", Routed.Batch.class, "batch", "status");
+        // the value guards leave room for the key (a model id) and the record's framing; see SizeLimitedSerializer
+        Serde<UnlearningBatch> batchOut = Serdes.serdeFrom(new SizeLimitedSerializer<>(batchSerde.serializer(),
+                cfg.producerMaxRequestSize() - cfg.requestMaxIdBytes() - 1024), batchSerde.deserializer());
         batched.ofKind()
                 .mapValues(Routed.Batch::batch, Named.as("batch"))
-                .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchSerde).withName(BATCHES_SINK));
+                .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchOut).withName(BATCHES_SINK));
         writeStatuses(batched.others(), cfg, statusSerde, metrics, BATCH_STATUS_SINK);
 
         return builder.build();

@@ -36,6 +36,11 @@ class StreamProcessorConfigTest {
         assertEquals(500L, streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals(Duration.ofMillis(50), cfg.bundleInterval());
         assertEquals(256 * 1024, streams.get("producer.batch.size"));
+        assertEquals("io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler",
+                streams.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals("unlearning.dead-letter", streams.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
+        assertEquals(262_144, cfg.requestMaxBytes());
+        assertEquals(491_520, cfg.batchMaxBytes());
     }
 
     @Test
