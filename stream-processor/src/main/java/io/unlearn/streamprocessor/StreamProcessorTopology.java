@@ -56,6 +56,11 @@ import java.util.Map;
  * models            -> global store models-store (+ model catalog: each model's family, so the scopes it serves)
  * </pre>
  *
+ * Size limits keep every record under the producer's {@code max.request.size} (see {@code batch.max.bytes} in
+ * {@link StreamProcessorConfig}): requests over {@code request.max.bytes} are not decoded, reasons are capped, bundles
+ * and batches close before {@code batch.max.bytes}. Should a status or batch still be too large, its sink's
+ * serializer refuses it and {@code DeadLetterProductionExceptionHandler} sends its input to dead-letter instead.
+ *
  * Node and store names are constants here because they are part of the contract: changelog topics are named
  * {@code <application.id>-<store>-changelog} and the repartition topic {@code <application.id>-pending-requests-repartition}.
  */
