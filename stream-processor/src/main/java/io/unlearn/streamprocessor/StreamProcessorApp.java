@@ -8,6 +8,7 @@ import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.kit.observability.ServiceEndpoint;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
+import io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -62,9 +64,11 @@ public final class StreamProcessorApp implements AutoCloseable {
     public StreamProcessorApp(StreamProcessorConfig cfg, SchemaRegistryClient registry) {
         this.cfg = cfg;
         this.registry = registry;
+        StreamProcessorMetrics metrics = new StreamProcessorMetrics(meters);
+        Properties props = cfg.streamsProperties();
+        props.put(DeadLetterProductionExceptionHandler.METRICS_CONFIG, metrics);
         this.streams = new KafkaStreams(StreamProcessorTopology.build(cfg, registry,
-                new ManifestModelCatalog(cfg.knownModels()), new StreamProcessorMetrics(meters)),
-                cfg.streamsProperties());
+                new ManifestModelCatalog(cfg.knownModels()), metrics), props);
     }
 
     public static void main(String[] args) throws Exception {

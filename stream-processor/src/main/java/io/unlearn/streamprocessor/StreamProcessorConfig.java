@@ -9,6 +9,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
+import io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -135,6 +136,29 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String REQUEST_MAX_ID_BYTES_DOC = "Longest id (request, subject, sample, model), in UTF-8 "
             + "bytes; longer is REJECTED. Default 256.";
 
+    public static final String REQUEST_MAX_BYTES_CONFIG = "request.max.bytes";
+    private static final String REQUEST_MAX_BYTES_DOC = "Largest deletion-request record read, in bytes: key, value "
+            + "and headers as they arrived. A larger one is not decoded: it is REJECTED (the status keyed by its record "
+            + "key, which is the request id) or, if its key cannot be a request id (null, not UTF-8, longer than "
+            + "request.max.id.bytes), sent to the dead-letter topic. Checked before decoding, so a huge request costs "
+            + "no decoding and no status of its size. Must not exceed batch.max.bytes - 16, so that every request that "
+            + "passes fits a batch; the statuses it can cause must fit the producer's max.request.size (see "
+            + "batch.max.bytes). Default 262144 (256 KiB).";
+
+    public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
+    private static final String BATCH_MAX_BYTES_DOC = "Most bytes of requests one batch carries: each request's "
+            + "encoding for its model plus 16 bytes of bookkeeping. A batch closes before an arriving request would "
+            + "pass it (trigger MAX_SAMPLES); a request whose encoding alone passes it (a SUBJECT request whose "
+            + "manifest lists very many samples) is REJECTED. Why: every record the service writes must fit the "
+            + "producer's max.request.size (producer.max.request.size, default 1048576) or the producer refuses it. "
+            + "The arithmetic, checked at start-up: a batch record is at most 2 x batch.max.bytes (the requests, plus "
+            + "the unions of their ids, which repeat each id at most once) + 3 x request.max.id.bytes (the model id "
+            + "as key, in modelId and in batchId) + 4096 (other fields and framing); a status record is at most "
+            + "2 x request.max.bytes (the request id as key and field) + 3 x request.max.id.bytes + 16384 (a reason "
+            + "of at most 2,000 chars and the other fields). With the defaults: 2 x 491520 + 3 x 256 + 4096 = "
+            + "987904 and 2 x 262144 + 768 + 16384 = 541440, both under 1048576. The topics' max.message.bytes (the "
+            + "broker's default is 1048588) must be at least producer.max.request.size. Default 491520 (480 KiB).";
+
     public static final String KNOWN_MODELS_CONFIG = "known.models";
     private static final String KNOWN_MODELS_DOC = "Model ids accepted in addition to those seen in the training "
             + "manifest, comma-separated. Default empty.";
@@ -147,8 +171,18 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long, in milliseconds, a graceful shutdown waits for "
             + "the stream threads to commit and close. Default 30000.";
 
-    /** The embedded producer's {@code batch.size} unless {@code producer.batch.size} is set: 256 KB. */
+    /**
+     * The embedded producer's {@code batch.size} unless {@code producer.batch.size} is set: 256 KB, or
+     * {@code max.request.size} if that is smaller.
+     */
     static final int PRODUCER_BATCH_SIZE = 256 * 1024;
+
+    /** Bytes of bookkeeping per request in a batch's byte count (admission time, sample count, length). */
+    public static final int BATCH_ENTRY_OVERHEAD_BYTES = 16;
+    /** Room in a batch record for its fixed fields, array headers and record framing; see batch.max.bytes. */
+    static final int BATCH_RECORD_OVERHEAD_BYTES = 4096;
+    /** Room in a status record for its reason (2,000 chars, up to 8,000 UTF-8 bytes), other fields and framing. */
+    static final int STATUS_RECORD_OVERHEAD_BYTES = 16_384;
 
     /** Prefix of settings handed to {@link StreamsConfig} with the prefix removed. */
     public static final String STREAMS_PREFIX = "streams.";
@@ -205,6 +239,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
                     Importance.LOW, DEDUP_PURGE_INTERVAL_MS_DOC)
             .define(REQUEST_MAX_IDS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_IDS_DOC)
             .define(REQUEST_MAX_ID_BYTES_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_ID_BYTES_DOC)
+            .define(REQUEST_MAX_BYTES_CONFIG, Type.INT, 256 * 1024, Range.atLeast(64), Importance.MEDIUM,
+                    REQUEST_MAX_BYTES_DOC)
+            .define(BATCH_MAX_BYTES_CONFIG, Type.INT, 480 * 1024, Range.atLeast(1024), Importance.MEDIUM,
+                    BATCH_MAX_BYTES_DOC)
             .define(KNOWN_MODELS_CONFIG, Type.LIST, "", Importance.MEDIUM, KNOWN_MODELS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8090, Range.between(0, 65_535), Importance.LOW, HTTP_PORT_DOC)
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
@@ -258,7 +296,76 @@ public final class StreamProcessorConfig extends AbstractConfig {
                             + "would reach their batch after its max wait", bundleInterval().toMillis(),
                     BUNDLE_INTERVAL_MS_CONFIG, BATCH_MAX_WAIT_MS_CONFIG, batchMaxWait().toMillis()));
         }
+        problems.addAll(sizeProblems());
         return problems;
+    }
+
+    /** The record sizes the limits allow against the producer's {@code max.request.size}; see batch.max.bytes. */
+    private List<String> sizeProblems() {
+        List<String> problems = new ArrayList<>();
+        long maxRequestSize = producerMaxRequestSize();
+        String producerKey = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        if (requestMaxBytes() + BATCH_ENTRY_OVERHEAD_BYTES > batchMaxBytes()) {
+            problems.add(String.format("Invalid value %d for configuration %s: must not exceed %s - %d = %d, or a "
+                            + "request that passed the size check could not fit a batch; lower %s or raise %s",
+                    requestMaxBytes(), REQUEST_MAX_BYTES_CONFIG, BATCH_MAX_BYTES_CONFIG, BATCH_ENTRY_OVERHEAD_BYTES,
+                    batchMaxBytes() - BATCH_ENTRY_OVERHEAD_BYTES, REQUEST_MAX_BYTES_CONFIG, BATCH_MAX_BYTES_CONFIG));
+        }
+        if (maxBatchRecordBytes() > maxRequestSize) {
+            problems.add(String.format("Invalid value %d for configuration %s: a batch may then encode to 2 x %d + "
+                            + "3 x %s (%d) + %d = %d bytes, more than %s=%d, and the producer would refuse it; lower "
+                            + "%s to at most %d or raise %s (and the topics' max.message.bytes) to at least %d",
+                    batchMaxBytes(), BATCH_MAX_BYTES_CONFIG, batchMaxBytes(), REQUEST_MAX_ID_BYTES_CONFIG,
+                    requestMaxIdBytes(), BATCH_RECORD_OVERHEAD_BYTES, maxBatchRecordBytes(), producerKey,
+                    maxRequestSize, BATCH_MAX_BYTES_CONFIG,
+                    Math.max(0, (maxRequestSize - 3L * requestMaxIdBytes() - BATCH_RECORD_OVERHEAD_BYTES) / 2),
+                    producerKey, maxBatchRecordBytes()));
+        }
+        if (maxStatusRecordBytes() > maxRequestSize) {
+            problems.add(String.format("Invalid value %d for configuration %s: a status may then encode to 2 x %d + "
+                            + "3 x %s (%d) + %d = %d bytes, more than %s=%d, and the producer would refuse it; lower "
+                            + "%s to at most %d or raise %s to at least %d",
+                    requestMaxBytes(), REQUEST_MAX_BYTES_CONFIG, requestMaxBytes(), REQUEST_MAX_ID_BYTES_CONFIG,
+                    requestMaxIdBytes(), STATUS_RECORD_OVERHEAD_BYTES, maxStatusRecordBytes(), producerKey,
+                    maxRequestSize, REQUEST_MAX_BYTES_CONFIG,
+                    Math.max(0, (maxRequestSize - 3L * requestMaxIdBytes() - STATUS_RECORD_OVERHEAD_BYTES) / 2),
+                    producerKey, maxStatusRecordBytes()));
+        }
+        String batchSize = originalsStrings().get(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG));
+        if (batchSize != null && batchSize.matches("\\d{1,10}") && Long.parseLong(batchSize) > maxRequestSize) {
+            problems.add(String.format("Invalid value %s for configuration %s: must not exceed %s=%d, or the "
+                            + "producer would build batches the broker refuses; lower it or remove it (the default is "
+                            + "min(%d, %s))", batchSize, StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                    producerKey, maxRequestSize, PRODUCER_BATCH_SIZE, producerKey));
+        }
+        return problems;
+    }
+
+    /**
+     * The embedded producer's {@code max.request.size}: {@code producer.max.request.size}, else the same key passed
+     * with {@code streams.}, else Kafka's default (1048576). Every record the service writes must fit it.
+     */
+    public int producerMaxRequestSize() {
+        Map<String, String> originals = originalsStrings();
+        for (String key : List.of(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                STREAMS_PREFIX + StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                STREAMS_PREFIX + ProducerConfig.MAX_REQUEST_SIZE_CONFIG)) {
+            String value = originals.get(key);
+            if (value != null && value.trim().matches("\\d{1,9}")) {
+                return Integer.parseInt(value.trim()); // a value that is no number is reported by Kafka's own check
+            }
+        }
+        return 1024 * 1024;
+    }
+
+    /** The largest batch record the limits allow, in bytes; see batch.max.bytes. */
+    public long maxBatchRecordBytes() {
+        return 2L * batchMaxBytes() + 3L * requestMaxIdBytes() + BATCH_RECORD_OVERHEAD_BYTES;
+    }
+
+    /** The largest status record the limits allow, in bytes; see batch.max.bytes. */
+    public long maxStatusRecordBytes() {
+        return 2L * requestMaxBytes() + 3L * requestMaxIdBytes() + STATUS_RECORD_OVERHEAD_BYTES;
     }
 
     private static List<String> forcedSettingProblems(Map<String, String> props) {
@@ -291,7 +398,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
         // A stream thread's producer writes a status and a changelog record per request; at the default 16 KB a batch
         // holds ~100 statuses, and the broker's and the producer's network thread's cost per request was twice that
         // with 256 KB (bin/bench-stream-processor). Batches still go at linger.ms or at the commit: no added latency.
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), PRODUCER_BATCH_SIZE);
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                Math.min(PRODUCER_BATCH_SIZE, producerMaxRequestSize()));
         originalsStrings().forEach((key, value) -> {
             if (key.startsWith(STREAMS_PREFIX)) {
                 props.put(key.substring(STREAMS_PREFIX.length()), value);
@@ -306,6 +414,11 @@ public final class StreamProcessorConfig extends AbstractConfig {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, getInt(NUM_STREAM_THREADS_CONFIG));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, getLong(COMMIT_INTERVAL_MS_CONFIG));
+        // Streams' default handler fails the thread on any output record the producer refuses, so one oversized
+        // record stopped the service for good (issue 14); ours dead-letters such a record and carries on
+        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterProductionExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic());
         return props;
     }
 
@@ -387,6 +500,14 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     public int requestMaxIdBytes() {
         return getInt(REQUEST_MAX_ID_BYTES_CONFIG);
+    }
+
+    public int requestMaxBytes() {
+        return getInt(REQUEST_MAX_BYTES_CONFIG);
+    }
+
+    public int batchMaxBytes() {
+        return getInt(BATCH_MAX_BYTES_CONFIG);
     }
 
     public Set<String> knownModels() {

@@ -20,6 +20,7 @@ import io.unlearn.streamprocessor.internals.DecodeProcessor;
 import io.unlearn.streamprocessor.internals.DedupEntry;
 import io.unlearn.streamprocessor.internals.GlobalStoreIndexer;
 import io.unlearn.streamprocessor.internals.RequestBundle;
+import io.unlearn.streamprocessor.internals.SizeLimitedSerializer;
 import io.unlearn.streamprocessor.internals.Routed;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.common.serialization.Serde;
@@ -42,6 +43,8 @@ import java.util.Map;
  *
  * <pre>
  * deletion-requests (bytes) -> decode --undecodable--> dead-letter (untouched bytes + __unlearn.errors.* headers)
+ *                                  |--over request.max.bytes, not decoded--> REJECTED --> request-status
+ *                                  |   (dead-letter instead when its key cannot be a request id)
  *                                  \--> admit [request-ids-store, training-manifest-store]
  *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
  *                                          \--one per model, keyed by model id--> bundle [bundled-requests-store]
@@ -52,6 +55,11 @@ import java.util.Map;
  * training-manifest -> global store training-manifest-store (+ model catalog: which models exist)
  * models            -> global store models-store (+ model catalog: each model's family, so the scopes it serves)
  * </pre>
+ *
+ * Size limits keep every record under the producer's {@code max.request.size} (see {@code batch.max.bytes} in
+ * {@link StreamProcessorConfig}): requests over {@code request.max.bytes} are not decoded, reasons are capped, bundles
+ * and batches close before {@code batch.max.bytes}. Should a status or batch still be too large, its sink's
+ * serializer refuses it and {@code DeadLetterProductionExceptionHandler} sends its input to dead-letter instead.
  *
  * Node and store names are constants here because they are part of the contract: changelog topics are named
  * {@code <application.id>-<store>-changelog} and the repartition topic {@code <application.id>-pending-requests-repartition}.
@@ -102,7 +110,10 @@ public final class StreamProcessorTopology {
         Serde<ModelEntry> modelSerde = new AvroSerde<>(Topics.MODELS.valueType(), registry);
         Serde<BatchedRequest> pendingSerde = new AvroSerde<>(BatchedRequest.class, registry);
         Serde<UnlearningBatch> batchSerde = new AvroSerde<>(Topics.BATCHES.valueType(), registry);
-        Serde<RequestStatus> statusSerde = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
+        AvroSerde<RequestStatus> statusAvro = new AvroSerde<>(Topics.REQUEST_STATUS.valueType(), registry);
+        // a status's key is its request id, at most request.max.bytes (the record it came in)
+        Serde<RequestStatus> statusSerde = Serdes.serdeFrom(new SizeLimitedSerializer<>(statusAvro.serializer(),
+                cfg.producerMaxRequestSize() - cfg.requestMaxBytes() - 1024), statusAvro.deserializer());
 
         StateStoreType stores = cfg.stateStoreType();
         StreamsBuilder builder = new StreamsBuilder();
@@ -136,10 +147,14 @@ public final class StreamProcessorTopology {
         Split<Routed.Decoded> decoded = split(builder
                 .stream(cfg.deletionRequestsTopic(),
                         Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DELETION_REQUESTS_SOURCE))
-                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics), Named.as(DECODE_PROCESSOR)),
-                "decoded", Routed.Decoded.class, "request", "dead-letter");
+                .process(() -> new DecodeProcessor(requestSerde.deserializer(), metrics, cfg.requestMaxBytes(),
+                        cfg.requestMaxIdBytes(), cfg.producerMaxRequestSize()), Named.as(DECODE_PROCESSOR)),
+                "decoded", Routed.Decoded.class, "request", "not-decoded");
+        // not decoded: too large (a REJECTED status, when its key names the request) or undecodable (a dead letter)
+        Split<Routed.Status> oversized = split(decoded.others(), "not-decoded", Routed.Status.class, "oversized",
+                "dead-letter");
 
-        decoded.others()
+        oversized.others()
                 .map((key, value) -> {
                     Routed.DeadLetter dead = (Routed.DeadLetter) value;
                     return KeyValue.pair(dead.key(), dead.value());
@@ -148,28 +163,35 @@ public final class StreamProcessorTopology {
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
         RequestValidator validator = new RequestValidator(cfg.requestMaxIds(), cfg.requestMaxIdBytes(), catalog);
-        Split<Routed.Pending> admitted = split(decoded.ofKind()
-                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
-                                cfg.dedupRetention(), cfg.dedupPurgeInterval()),
-                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
-                "admitted", Routed.Pending.class, "pending", "status");
-        writeStatuses(admitted.others(), cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
-
-        BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait());
         // the requests' encoding registers under the repartition topic's subject, as when they travelled one by one
         String requestTopic = cfg.applicationId() + "-" + PENDING_REPARTITION + "-repartition";
+        Split<Routed.Pending> admitted = split(decoded.ofKind()
+                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
+                                cfg.dedupRetention(), cfg.dedupPurgeInterval(), pendingSerde.serializer(), requestTopic,
+                                cfg.batchMaxBytes()),
+                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
+                "admitted", Routed.Pending.class, "pending", "status");
+        // decode and admit run in one sub-topology, so merging their statuses fuses nothing
+        writeStatuses(admitted.others().merge(oversized.ofKind().mapValues(status -> (Routed) status,
+                        Named.as("oversized-as-routed")), Named.as("admit-and-oversized-statuses")),
+                cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
+
+        BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait(),
+                cfg.batchMaxBytes());
         Split<Routed.Batch> batched = split(admitted.ofKind()
-                .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE, requestTopic,
-                                pendingSerde.serializer()),
+                .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE),
                         Named.as(BUNDLE_PROCESSOR), BUNDLED_REQUESTS_STORE)
                 .repartition(Repartitioned.with(Serdes.String(), RequestBundle.serde()).withName(PENDING_REPARTITION))
                 .process(() -> new BatchProcessor(limits, cfg.batchWaitCheckInterval(), PENDING_REQUESTS_STORE,
                                 BATCH_STATES_STORE, requestTopic, pendingSerde.deserializer(), metrics),
                         Named.as(BATCH_PROCESSOR), PENDING_REQUESTS_STORE, BATCH_STATES_STORE),
                 "batched", Routed.Batch.class, "batch", "status");
+        // the value guards leave room for the key (a model id) and the record's framing; see SizeLimitedSerializer
+        Serde<UnlearningBatch> batchOut = Serdes.serdeFrom(new SizeLimitedSerializer<>(batchSerde.serializer(),
+                cfg.producerMaxRequestSize() - cfg.requestMaxIdBytes() - 1024), batchSerde.deserializer());
         batched.ofKind()
                 .mapValues(Routed.Batch::batch, Named.as("batch"))
-                .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchSerde).withName(BATCHES_SINK));
+                .to(cfg.batchesTopic(), Produced.with(Serdes.String(), batchOut).withName(BATCHES_SINK));
         writeStatuses(batched.others(), cfg, statusSerde, metrics, BATCH_STATUS_SINK);
 
         return builder.build();

@@ -36,6 +36,11 @@ class StreamProcessorConfigTest {
         assertEquals(500L, streams.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
         assertEquals(Duration.ofMillis(50), cfg.bundleInterval());
         assertEquals(256 * 1024, streams.get("producer.batch.size"));
+        assertEquals("io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler",
+                streams.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals("unlearning.dead-letter", streams.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
+        assertEquals(262_144, cfg.requestMaxBytes());
+        assertEquals(491_520, cfg.batchMaxBytes());
     }
 
     @Test
@@ -130,5 +135,41 @@ class StreamProcessorConfigTest {
 
         assertTrue(docs.contains("| `batch.max.wait.ms` | long | `10000` |"), docs);
         assertTrue(docs.contains("dedup.retention.ms"), docs);
+    }
+
+    @Test
+    void shouldRefuseLimitsWhoseBatchOrStatusCouldNotFitTheProducersMaxRequestSizeNamingBothKeys() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                "producer.max.request.size", "131072")));
+
+        String message = error.getMessage();
+        assertTrue(message.contains("Invalid value 491520 for configuration batch.max.bytes: a batch may then encode "
+                + "to 2 x 491520 + 3 x request.max.id.bytes (256) + 4096 = 987904 bytes, more than "
+                + "producer.max.request.size=131072"), message);
+        assertTrue(message.contains("lower batch.max.bytes to at most 63104"), message);
+        assertTrue(message.contains("Invalid value 262144 for configuration request.max.bytes: a status may then"
+                + " encode to"), message);
+    }
+
+    @Test
+    void shouldAcceptSmallLimitsDerivedFromASmallMaxRequestSizeAndCapTheProducerBatchSizeToIt() {
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of(
+                "producer.max.request.size", "131072",
+                StreamProcessorConfig.BATCH_MAX_BYTES_CONFIG, "63104",
+                StreamProcessorConfig.REQUEST_MAX_BYTES_CONFIG, "32768"));
+
+        assertEquals(131072, cfg.producerMaxRequestSize());
+        assertTrue(cfg.maxBatchRecordBytes() <= 131072);
+        assertEquals(131072, cfg.streamsProperties().get("producer.batch.size"));
+    }
+
+    @Test
+    void shouldRefuseARequestLimitThatCouldNotFitABatch() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                StreamProcessorConfig.REQUEST_MAX_BYTES_CONFIG, "400000",
+                StreamProcessorConfig.BATCH_MAX_BYTES_CONFIG, "300000")));
+
+        assertTrue(error.getMessage().contains("Invalid value 400000 for configuration request.max.bytes: must not "
+                + "exceed batch.max.bytes - 16 = 299984"), error.getMessage());
     }
 }

@@ -3,6 +3,12 @@ package io.unlearn.streamprocessor;
 import io.unlearn.localstack.SharedStack;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.schemas.Topics;
+import io.unlearn.schemas.serde.AvroSerde;
+import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.RequestState;
+import io.unlearn.schemas.v1.RequestStatus;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +32,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -164,6 +172,72 @@ class StreamProcessorIT {
         System.out.printf("crash test: killed after %d (first seen %d) of %d statuses%n",
                 atKill, seen, scenario.expectedStatusCount());
         scenario.assertOutcome(outcome);
+    }
+
+    @Test
+    void shouldStayRunningAndBatchEveryValidRequestWhenOversizedRequestsArriveBetweenThem() throws Exception {
+        // Given a producer limit of 128 KiB, and limits derived from it; the old code, with no size limits, wrote a
+        // REJECTED status of ~500 KB for the first bad request below and ~145 KB for the second, which the producer
+        // refused with RecordTooLargeException, and the service stopped for good
+        Map<String, String> props = settings(run());
+        props.put("producer.max.request.size", "131072");
+        props.put(StreamProcessorConfig.BATCH_MAX_BYTES_CONFIG, "63104");
+        props.put(StreamProcessorConfig.REQUEST_MAX_BYTES_CONFIG, "32768");
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(props);
+        AvroSerde<DeletionRequest> serde = AvroSerde.forTopic(Topics.DELETION_REQUESTS, registry);
+        String topic = cfg.deletionRequestsTopic();
+        List<ProducerRecord<byte[], byte[]>> sends = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            sends.add(record(topic, TestRequests.samples("ok-" + i, "m00", "s" + i).build(), serde));
+        }
+        // over request.max.bytes (about 90 KB): REJECTED before decoding
+        sends.add(record(topic, TestRequests.samples("too-big", "m00", "s1").setModelIds(
+                IntStream.range(0, 12_000).mapToObj(i -> "m\u0001" + i).toList()).build(), serde));
+        // under request.max.bytes, but 3,000 problems: REJECTED with a capped reason
+        sends.add(record(topic, TestRequests.samples("many-problems", "m00", "s1").setModelIds(
+                IntStream.range(0, 3_000).mapToObj(i -> "m\u0001" + i).toList()).build(), serde));
+        for (int i = 5; i < 10; i++) {
+            sends.add(record(topic, TestRequests.samples("ok-" + i, "m01", "s" + i).build(), serde));
+        }
+        assertTrue(sends.get(5).value().length > 32_768 && sends.get(6).value().length < 32_768);
+        RequestStreamScenario.produce(stack.bootstrapServers(), sends);
+
+        // When the processor runs over them
+        AvroSerde<RequestStatus> statusSerde = AvroSerde.forTopic(Topics.REQUEST_STATUS, registry);
+        Map<String, RequestStatus> byRequest = new HashMap<>();
+        try (StreamProcessorApp app = new StreamProcessorApp(cfg, new RestSchemaRegistryClient(cfg.schemaRegistryUrl()));
+             RequestStreamScenario.CommittedReader statuses =
+                     new RequestStreamScenario.CommittedReader(stack.bootstrapServers(), cfg.requestStatusTopic())) {
+            app.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (statuses.records.size() < 12 && System.nanoTime() < deadline) {
+                statuses.poll();
+            }
+            statuses.poll();
+
+            // Then it is still running, every valid request is BATCHED and each bad one REJECTED, once
+            assertEquals(KafkaStreams.State.RUNNING, app.state());
+            for (var r : statuses.records) {
+                RequestStatus status = statusSerde.deserialize(cfg.requestStatusTopic(), r.value());
+                assertEquals(null, byRequest.put(status.getRequestId(), status), "two statuses for " + status.getRequestId());
+            }
+        }
+        assertEquals(12, byRequest.size(), byRequest.keySet().toString());
+        for (int i = 0; i < 10; i++) {
+            assertEquals(RequestState.BATCHED, byRequest.get("ok-" + i).getState(), "ok-" + i);
+        }
+        assertEquals(RequestState.REJECTED, byRequest.get("too-big").getState());
+        assertTrue(byRequest.get("too-big").getReason().contains("(request.max.bytes), so it was not decoded"),
+                byRequest.get("too-big").getReason());
+        String reason = byRequest.get("many-problems").getReason();
+        assertEquals(RequestState.REJECTED, byRequest.get("many-problems").getState());
+        assertTrue(reason.length() <= 2_000 && reason.contains("more problems"), reason);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, DeletionRequest request,
+                                                         AvroSerde<DeletionRequest> serde) {
+        return new ProducerRecord<>(topic, request.getRequestId().getBytes(StandardCharsets.UTF_8),
+                serde.serialize(topic, request));
     }
 
     private Process startChild(Path settingsFile, String name) throws IOException {

@@ -7,6 +7,7 @@ import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.streamprocessor.domain.ModelResolver;
 import io.unlearn.streamprocessor.domain.RequestValidator;
 import io.unlearn.streamprocessor.domain.Statuses;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,15 +19,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Admits one decoded deletion request: validates it, drops re-sent copies, resolves it to models.
  *
  * <p>Emits a {@link Routed.Status} (REJECTED, DUPLICATE_OF or NO_MODELS_AFFECTED) or one {@link Routed.Pending}
- * per affected model, keyed by model id. Only accepted requests enter the de-duplication store, so a request that
- * was rejected and then re-sent corrected is processed. A wall-clock punctuator forgets request ids older than the
+ * per affected model, keyed by model id, with its encoding. Only accepted requests enter the de-duplication store,
+ * so a request that was rejected and then re-sent corrected is processed. A request whose encoding for one of its
+ * models is larger than a batch may carry ({@code batch.max.bytes}) is REJECTED: it could never be written. A wall-clock punctuator forgets request ids older than the
  * retention.
  */
 public final class AdmitProcessor implements Processor<String, Routed.Decoded, String, Routed> {
@@ -36,17 +40,29 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
     private final String manifestStoreName;
     private final Duration dedupRetention;
     private final Duration purgeInterval;
+    private final Serializer<BatchedRequest> serializer;
+    private final String requestTopic;
+    private final long maxBatchBytes;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, DedupEntry> seen;
     private ReadOnlyKeyValueStore<String, ManifestEntry> manifest;
 
+    /**
+     * @param serializer encodes a request for its model; the encoding travels on to the batch as it is
+     * @param requestTopic the topic name the request encoding registers its schema under
+     * @param maxBatchBytes most bytes a batch carries (config {@code batch.max.bytes})
+     */
     public AdmitProcessor(RequestValidator validator, String dedupStoreName, String manifestStoreName,
-                          Duration dedupRetention, Duration purgeInterval) {
+                          Duration dedupRetention, Duration purgeInterval, Serializer<BatchedRequest> serializer,
+                          String requestTopic, long maxBatchBytes) {
         this.validator = validator;
         this.dedupStoreName = dedupStoreName;
         this.manifestStoreName = manifestStoreName;
         this.dedupRetention = dedupRetention;
         this.purgeInterval = purgeInterval;
+        this.serializer = serializer;
+        this.requestTopic = requestTopic;
+        this.maxBatchBytes = maxBatchBytes;
     }
 
     @Override
@@ -80,14 +96,39 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
             emit(record, Statuses.duplicateOf(requestId, first.origin(), now));
             return;
         }
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        List<String> tooLarge = new ArrayList<>();
+        byModel.forEach((modelId, pending) -> {
+            byte[] bytes = serializer.serialize(requestTopic, pending);
+            if (RequestBundle.ENTRY_HEADER + bytes.length > maxBatchBytes) {
+                tooLarge.add(tooLarge(request, modelId, pending, bytes.length));
+            }
+            encoded.put(modelId, bytes);
+        });
+        if (!tooLarge.isEmpty()) {
+            emit(record, Statuses.rejected(requestId, tooLarge, now));
+            return;
+        }
         seen.put(requestId, new DedupEntry(record.value().origin(), nowMs));
         if (byModel.isEmpty()) {
             emit(record, Statuses.noModelsAffected(requestId, request.getSubjectId(),
                     RequestValidator.flags(request.getDeadline(), now), now));
             return;
         }
-        byModel.forEach((modelId, pending) ->
-                context.forward(new Record<>(modelId, new Routed.Pending(pending), record.timestamp())));
+        byModel.forEach((modelId, pending) -> context.forward(new Record<>(modelId,
+                new Routed.Pending(pending, encoded.get(modelId)), record.timestamp())));
+    }
+
+    private String tooLarge(DeletionRequest request, String modelId, BatchedRequest pending, int bytes) {
+        String what = String.format(Locale.ROOT, "for model '%s' the request encodes to %,d bytes (%,d sample ids), "
+                        + "more than a batch carries (batch.max.bytes=%,d less %d bytes of bookkeeping)", modelId,
+                bytes, pending.getSampleIds().size(), maxBatchBytes, RequestBundle.ENTRY_HEADER);
+        if (request.getSampleIds().isEmpty() && !pending.getSampleIds().isEmpty()) {
+            return what + "; its sample ids come from the training manifest's entry of subject '"
+                    + request.getSubjectId() + "': raise batch.max.bytes together with producer.max.request.size, "
+                    + "or send SAMPLES requests that each name a part of them";
+        }
+        return what + "; split it into requests of fewer ids";
     }
 
     private void emit(Record<String, Routed.Decoded> record, RequestStatus status) {

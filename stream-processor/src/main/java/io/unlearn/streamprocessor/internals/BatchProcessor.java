@@ -28,7 +28,9 @@ import java.util.Optional;
 /**
  * Gathers one model's pending requests (bundles keyed by model id) and closes its batch at a size limit on arrival,
  * or at {@code max.wait} from a wall-clock punctuator. A batch's wait counts from when its oldest request was
- * admitted.
+ * admitted. A batch closes before a request would take its bytes past {@code batch.max.bytes} (trigger
+ * MAX_SAMPLES), so the batch record fits the producer's max.request.size; admission rejected any request larger
+ * than that alone.
  *
  * <p>Two stores, both keyed by model id: the pending requests, as one {@link RequestBundle} value rewritten once per
  * arriving bundle (the record cache turns that into one changelog write per commit at most, and none if the batch
@@ -101,6 +103,11 @@ public final class BatchProcessor implements Processor<String, RequestBundle, St
             open.put(modelId, batch);
         }
         for (RequestBundle.Entry entry : record.value().entries()) {
+            if (!batch.requests.isEmpty()
+                    && batch.requests.bytes() + RequestBundle.ENTRY_HEADER + entry.request().length > limits.maxBytes()) {
+                // close before the batch outgrows a record; the bytes grow with the sample ids, hence MAX_SAMPLES
+                close(modelId, batch, BatchTrigger.MAX_SAMPLES, nowMs);
+            }
             batch.requests.add(entry);
             batch.state = batch.state.withRequest(entry.samples(), entry.admittedAtMs());
             // size limits are checked per request; the wait once per bundle, below, so that a bundle that arrives

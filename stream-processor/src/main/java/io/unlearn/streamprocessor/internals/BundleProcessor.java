@@ -2,7 +2,6 @@ package io.unlearn.streamprocessor.internals;
 
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.streamprocessor.domain.BatchLimits;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,7 +17,9 @@ import java.util.Map;
 /**
  * Gathers the accepted requests of one task per model ({@link Routed.Pending} records keyed by model id) and sends
  * them on as one {@link RequestBundle} per model: at once when the bundle alone would close a batch
- * (batch.max.requests or batch.max.samples), otherwise from a wall-clock punctuator every {@code interval}.
+ * (batch.max.requests, batch.max.samples or batch.max.bytes), otherwise from a wall-clock punctuator every
+ * {@code interval}. A bundle never grows past batch.max.bytes: a request that would take it past is sent in the
+ * next bundle, so a bundle, like the batch it feeds, fits a record.
  *
  * <p>Until sent, a model's bundle is the store's value for the model id, rewritten after each request, so a crash
  * loses none: the value, its deletion and the sent bundle commit or abort together. A bundle lives for at most one
@@ -31,23 +32,15 @@ public final class BundleProcessor implements Processor<String, Routed.Pending, 
     private final BatchLimits limits;
     private final Duration interval;
     private final String storeName;
-    private final String requestTopic;
-    private final Serializer<BatchedRequest> serializer;
     /** Model id to its bundle not yet sent. */
     private final Map<String, RequestBundle.Builder> open = new HashMap<>();
     private ProcessorContext<String, RequestBundle> context;
     private KeyValueStore<String, byte[]> store;
 
-    /**
-     * @param requestTopic the topic name the request encoding registers its schema under
-     */
-    public BundleProcessor(BatchLimits limits, Duration interval, String storeName, String requestTopic,
-                           Serializer<BatchedRequest> serializer) {
+    public BundleProcessor(BatchLimits limits, Duration interval, String storeName) {
         this.limits = limits;
         this.interval = interval;
         this.storeName = storeName;
-        this.requestTopic = requestTopic;
-        this.serializer = serializer;
     }
 
     @Override
@@ -71,9 +64,16 @@ public final class BundleProcessor implements Processor<String, Routed.Pending, 
             bundle = new RequestBundle.Builder();
             open.put(modelId, bundle);
         }
-        bundle.add(context.currentSystemTimeMs(), request.getSampleIds().size(),
-                serializer.serialize(requestTopic, request));
-        if (bundle.size() >= limits.maxRequests() || bundle.samples() >= limits.maxSamples()) {
+        byte[] encoded = record.value().encoded();
+        if (!bundle.isEmpty() && bundle.bytes() + RequestBundle.ENTRY_HEADER + encoded.length > limits.maxBytes()) {
+            send(modelId, bundle, stored, record.timestamp());
+            bundle = new RequestBundle.Builder();
+            open.put(modelId, bundle);
+            stored = false;
+        }
+        bundle.add(context.currentSystemTimeMs(), request.getSampleIds().size(), encoded);
+        if (bundle.size() >= limits.maxRequests() || bundle.samples() >= limits.maxSamples()
+                || bundle.bytes() >= limits.maxBytes()) {
             send(modelId, bundle, stored, record.timestamp());
             open.remove(modelId);
         } else {

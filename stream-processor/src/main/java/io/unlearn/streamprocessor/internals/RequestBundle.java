@@ -28,7 +28,8 @@ import java.util.List;
 public final class RequestBundle {
 
     private static final byte FORMAT_VERSION = 1;
-    private static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES + Integer.BYTES;
+    /** Bytes each request takes in a bundle besides its encoding; counted in {@code batch.max.bytes}. */
+    public static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES + Integer.BYTES;
 
     private final byte[] bytes;
     /** Parsed when read from a topic or store; null for a bundle built here, which is only written. */
@@ -143,6 +144,11 @@ public final class RequestBundle {
         /** Their sample ids, counted with repeats. */
         public long samples() {
             return samples;
+        }
+
+        /** Their bytes: each request's encoding plus {@link #ENTRY_HEADER}, as {@code batch.max.bytes} counts them. */
+        public long bytes() {
+            return length - 1L;
         }
 
         /** The bundle so far, in its format; a copy, so a store or the producer may keep it. */

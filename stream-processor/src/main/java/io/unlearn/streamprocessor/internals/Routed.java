@@ -24,8 +24,12 @@ public sealed interface Routed {
     record Status(RequestStatus status) implements Routed {
     }
 
-    /** An accepted request as one model will see it, keyed by model id, on its way to that model's batch. */
-    record Pending(BatchedRequest request) implements Routed {
+    /**
+     * An accepted request as one model will see it, keyed by model id, on its way to that model's batch.
+     *
+     * @param encoded the request in the Confluent wire format, encoded once at admission, where its size is checked
+     */
+    record Pending(BatchedRequest request, byte[] encoded) implements Routed {
     }
 
     /** A closed batch, keyed by model id. */

@@ -22,6 +22,8 @@ import java.util.Map;
  *   <li>{@code unlearn.batch.wait{trigger}}: how long a batch's oldest request waited in it</li>
  *   <li>{@code unlearn.dead.letter.records}: undecodable deletion requests sent to the dead-letter topic</li>
  *   <li>{@code unlearn.manifest.entries.skipped}: undecodable training-manifest records skipped</li>
+ *   <li>{@code unlearn.production.errors{outcome}}: output records that could not be written, by what was done
+ *   (dead_letter, retry, fail)</li>
  * </ul>
  */
 public final class StreamProcessorMetrics {
@@ -33,8 +35,10 @@ public final class StreamProcessorMetrics {
     private final Counter deadLetters;
     private final Counter manifestSkipped;
     private final Counter modelSkipped;
+    private final MeterRegistry registry;
 
     public StreamProcessorMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (RequestState state : RequestState.values()) {
             statuses.put(state, Counter.builder("unlearn.request.statuses").tag("state", state.name())
                     .description("Request statuses written by the stream-processor").register(registry));
@@ -74,6 +78,13 @@ public final class StreamProcessorMetrics {
 
     public void manifestEntrySkipped() {
         manifestSkipped.increment();
+    }
+
+    /** @param outcome what the production exception handler did: dead_letter, retry or fail */
+    public void productionError(String outcome) {
+        Counter.builder("unlearn.production.errors").tag("outcome", outcome)
+                .description("Output records that could not be written, by what was done").register(registry)
+                .increment();
     }
 
     public void modelEntrySkipped() {

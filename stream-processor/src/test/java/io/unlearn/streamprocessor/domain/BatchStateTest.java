@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class BatchStateTest {
 
-    private static final BatchLimits LIMITS = new BatchLimits(3, 10, Duration.ofSeconds(5));
+    private static final BatchLimits LIMITS = new BatchLimits(3, 10, Duration.ofSeconds(5), 1_000_000);
 
     @Test
     void shouldKeepTheArrivalTimeOfTheOldestRequest() {
