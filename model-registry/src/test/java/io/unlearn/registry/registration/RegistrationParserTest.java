@@ -108,7 +108,7 @@ class RegistrationParserTest {
         List<String> expectedPrefixes = List.of(
                 "colour: unknown field",
                 "modelId: must match",
-                "family: this system implements classifier | dkvb_classifier | torchscript_classifier;"
+                "family: this system implements classifier | dkvb_classifier | torchscript_classifier | dual_encoder;"
                         + " 'transformer' is none of them",
                 "architecture: must be a JSON object, got array [1]",
                 "policy.settings.nested: must be a string, number or boolean",
