@@ -1,9 +1,5 @@
 package io.unlearn.launcher.docs;
 
-import io.unlearn.registry.ModelRegistryConfig;
-import io.unlearn.streamprocessor.StreamProcessorConfig;
-import io.unlearn.verifier.VerifierConfig;
-import io.unlearn.worker.UnlearnWorkerConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,11 +34,13 @@ public final class ConfigDocs {
 
     /** @return the whole page */
     public static String markdown() {
+        // The launcher depends on the services at run time only (it starts them as processes), so their config
+        // classes are looked up by name rather than compiled against.
         Map<String, ConfigDef> services = new LinkedHashMap<>();
-        services.put("stream-processor", StreamProcessorConfig.configDef());
-        services.put("unlearn-worker", UnlearnWorkerConfig.configDef());
-        services.put("verifier", VerifierConfig.configDef());
-        services.put("model-registry", ModelRegistryConfig.configDef());
+        services.put("stream-processor", configDef("io.unlearn.streamprocessor.StreamProcessorConfig"));
+        services.put("unlearn-worker", configDef("io.unlearn.worker.UnlearnWorkerConfig"));
+        services.put("verifier", configDef("io.unlearn.verifier.VerifierConfig"));
+        services.put("model-registry", configDef("io.unlearn.registry.ModelRegistryConfig"));
         StringBuilder md = new StringBuilder();
         md.append("# Service settings\n\n")
                 .append("Generated from each service's `ConfigDef` by `io.unlearn.launcher.docs.ConfigDocs` during the")
@@ -53,15 +51,30 @@ public final class ConfigDocs {
             md.append("\n## ").append(service).append("\n\n")
                     .append("| key | type | default | valid values | importance | description |\n")
                     .append("| --- | --- | --- | --- | --- | --- |\n");
-            for (ConfigDef.ConfigKey key : def.sortedConfigs()) {
+            for (ConfigDef.ConfigKey key : new java.util.TreeMap<>(def.configKeys()).values()) {
                 md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase())
                         .append(" | ").append(cell(defaultOf(key))).append(" | ")
-                        .append(cell(key.validator == null ? "" : key.validator.toString())).append(" | ")
+                        .append(cell(validValues(key))).append(" | ")
                         .append(key.importance.name().toLowerCase()).append(" | ").append(cell(key.documentation))
                         .append(" |\n");
             }
         });
         return md.toString();
+    }
+
+    private static ConfigDef configDef(String configClass) {
+        try {
+            return (ConfigDef) Class.forName(configClass).getMethod("configDef").invoke(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the settings of " + configClass + "; is its service on the"
+                    + " class path?", e);
+        }
+    }
+
+    /** A validator written as a lambda has no readable text; its rule is then in the description. */
+    private static String validValues(ConfigDef.ConfigKey key) {
+        String text = key.validator == null ? "" : key.validator.toString();
+        return text.contains("$$Lambda") ? "see description" : text;
     }
 
     private static String defaultOf(ConfigDef.ConfigKey key) {
