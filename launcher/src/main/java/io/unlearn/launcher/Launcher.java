@@ -10,6 +10,7 @@ import io.unlearn.localstack.ApicurioRegistryProcess;
 import io.unlearn.localstack.KafkaBrokerProcess;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.DualEncoderRecipe;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.Unlearning;
 
@@ -44,6 +45,7 @@ public final class Launcher {
 
     static final String CLASSIFIER = "fashion-classifier";
     static final String DKVB = "fashion-dkvb";
+    static final String DUAL_ENCODER = "fashion-clip";
 
     private Launcher() {
     }
@@ -71,9 +73,10 @@ public final class Launcher {
             out.println("== Starting model-registry, stream-processor, unlearn-worker, verifier (logs in "
                     + workDir.resolve("logs") + ")");
             Map<Service, Map<String, String>> overrides = new HashMap<>();
-            // The DKVB model takes class requests that name it; it lists no data subjects, so the stream-processor
-            // learns of it from this setting rather than from the training manifest.
-            overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB, "batch.max.wait.ms", "3000"));
+            // The DKVB model and the dual encoder take requests that name them; they list no data subjects, so the
+            // stream-processor learns of them from this setting rather than from the training manifest.
+            overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB + "," + DUAL_ENCODER,
+                    "batch.max.wait.ms", "3000"));
             try (LocalDeployment deployment = LocalDeployment.start(broker.bootstrapServers(),
                     schemaRegistry.ccompatUrl(), workDir, overrides, Duration.ofMinutes(3))) {
                 run(deployment, dataset, requests, epochs, report, timeout, out);
@@ -92,14 +95,19 @@ public final class Launcher {
         out.println("== Training the base classifier (" + epochs + " epochs on " + dataset.train().size()
                 + " samples) and a DKVB model on it; registering both");
         BaseModels.trainAndRegister(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
-                TrainingRecipe.defaults().withEpochs(epochs), models);
+                TrainingRecipe.defaults().withEpochs(epochs), models.subList(0, 2));
+        out.println("== Training a dual encoder on the " + dataset.train().size() + " images and their captions ("
+                + DualEncoderRecipe.defaults().epochs() + " epochs); registering it");
+        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
+                DualEncoderRecipe.defaults(), models.subList(2, 3));
 
         RestSchemaRegistryClient schemas = new RestSchemaRegistryClient(deployment.schemaRegistryUrl());
         try (RequestTracker tracker = new RequestTracker(deployment.bootstrapServers(), schemas)) {
-            out.println("== Sending " + requests + " deletion requests (subjects, samples, a class) plus bad input");
+            out.println("== Sending " + requests + " deletion requests (subjects, samples, classes, image-caption pairs)"
+                    + " plus bad input");
             Instant started = Instant.now();
             DeletionScenario.Sent sent = DeletionScenario.send(deployment.bootstrapServers(), schemas,
-                    dataset.train(), CLASSIFIER, List.of(DKVB), requests, true, 42);
+                    dataset.train(), CLASSIFIER, List.of(DKVB), List.of(DUAL_ENCODER), requests, true, 42);
             boolean settled = tracker.awaitSettled(sent.requestIds(), timeout);
             Duration took = Duration.between(started, Instant.now());
             out.println("== " + (settled ? "All requests settled" : "TIMED OUT waiting for requests") + " after "
@@ -136,9 +144,10 @@ public final class Launcher {
     }
 
     /**
-     * The demo's two models: a classifier unlearned by the contrastive method (sample and subject requests) and a
-     * DKVB classifier unlearned by key masking (class requests). Thresholds are what a platform team would ask of
-     * Fashion-MNIST: little membership signal left, utility kept.
+     * The demo's three models: a classifier unlearned by the contrastive method (sample and subject requests), a
+     * DKVB classifier unlearned by key masking (class requests) and a dual encoder unlearned by CLIPErase (a class
+     * and image-caption pairs). Thresholds are what a platform team would ask of Fashion-MNIST: little membership
+     * signal left, forget pairs matched no better than unseen ones, utility kept.
      */
     static List<ModelSpec> demoModels() {
         return List.of(
@@ -150,7 +159,10 @@ public final class Launcher {
                 // so the policy's own method gets two attempts; the second masks the forget examples' keys.
                 new ModelSpec(DKVB, "dkvb_classifier", "dkvb", Map.of(),
                         List.of(List.of("forget.accuracy", "<=", 0.05), List.of("retain.accuracy", ">=", 0.75)),
-                        2, false));
+                        2, false),
+                new ModelSpec(DUAL_ENCODER, "dual_encoder", "cliperase", Map.of(),
+                        List.of(List.of("forget.i2t.recall5.advantage", "<=", 0.05),
+                                List.of("retain.zeroshot.accuracy", ">=", 0.80)), 1, false));
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

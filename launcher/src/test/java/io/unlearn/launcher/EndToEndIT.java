@@ -15,8 +15,10 @@ import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.SamplePair;
 import io.unlearn.schemas.v1.VerificationResult;
 import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.DualEncoderRecipe;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.unlearning.spi.Unlearning;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -67,6 +69,7 @@ class EndToEndIT {
     private static final String CLASSIFIER = "e2e-classifier";
     private static final String DKVB = "e2e-dkvb";
     private static final String IMPOSSIBLE = "e2e-impossible";
+    private static final String DUAL = "e2e-dual-encoder";
     private static final Duration SETTLE = Duration.ofMinutes(6);
 
     private Path workDir;
@@ -83,7 +86,7 @@ class EndToEndIT {
         schemas = new RestSchemaRegistryClient(stack.registryUrl());
         dataset = Unlearning.dataset("synthetic?samples=1200&classes=4&side=12&seed=7");
         Map<Service, Map<String, String>> overrides = new HashMap<>();
-        overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB + "," + IMPOSSIBLE,
+        overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB + "," + IMPOSSIBLE + "," + DUAL,
                 "batch.max.wait.ms", "1500", "batch.max.requests", "20"));
         // longer than the killed-worker test waits: only a restart that takes its partitions back at once settles
         overrides.put(Service.UNLEARN_WORKER, Map.of("consumer.session.timeout.ms", "300000"));
@@ -100,6 +103,12 @@ class EndToEndIT {
                         // No model can reach a negative accuracy: every attempt fails, then exact retraining too.
                         new ModelSpec(IMPOSSIBLE, "classifier", "fine_tune", Map.of(),
                                 List.of(List.of("forget.accuracy", "<=", -1.0)), 1, false)));
+        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(),
+                "synthetic?samples=1200&classes=4&side=12&seed=7", dataset.train(),
+                new DualEncoderRecipe(4, 32, 1e-3f, 42L), List.of(new ModelSpec(DUAL, "dual_encoder", "cliperase",
+                        Map.of("learningRate", "0.001", "maxSteps", "200"),
+                        List.of(List.of("forget.i2t.recall5.advantage", "<=", 0.05),
+                                List.of("retain.zeroshot.accuracy", ">=", 0.5)), 1, false)));
         tracker = new RequestTracker(stack.bootstrapServers(), schemas);
     }
 
@@ -117,7 +126,7 @@ class EndToEndIT {
     @Order(1)
     void fiftyRequestsEndVerifiedWithTheVersionThatExcludesThem() {
         DeletionScenario.Sent sent = DeletionScenario.send(stack.bootstrapServers(), schemas, dataset.train(),
-                CLASSIFIER, List.of(DKVB), 50, true, 7);
+                CLASSIFIER, List.of(DKVB), List.of(DUAL), 50, true, 7);
         assertTrue(tracker.awaitSettled(sent.requestIds(), SETTLE), () -> "not settled: " + unsettled(sent));
 
         for (String id : sent.validRequestIds()) {
@@ -137,11 +146,20 @@ class EndToEndIT {
             }
         }
         assertEquals(RequestState.REJECTED, lastState(sent.unknownModelId()));
+        // Data the model was not trained on fails that request alone: the others of its batch are verified.
+        for (String id : sent.untrainedDataIds()) {
+            RequestStatus last = tracker.history(id).get(tracker.history(id).size() - 1);
+            assertEquals(RequestState.FAILED, last.getState(), () -> id + ": " + tracker.history(id));
+            assertTrue(last.getReason().contains("go on"), last::getReason);
+            assertTrue(sent.validRequestIds().stream().map(tracker::history).flatMap(List::stream)
+                    .anyMatch(s -> last.getBatchId().equals(s.getBatchId()) && s.getState() == RequestState.VERIFIED),
+                    () -> "no request of " + last.getBatchId() + " was verified");
+        }
         assertTrue(tracker.history(sent.duplicateId()).stream()
                 .anyMatch(s -> s.getState() == RequestState.DUPLICATE_OF), "the re-sent request is a duplicate");
 
         assertEquals("OK", get("/lineage/verify").path("status").asText());
-        for (String model : List.of(CLASSIFIER, DKVB)) {
+        for (String model : List.of(CLASSIFIER, DKVB, DUAL)) {
             JsonNode view = get("/models/" + model);
             String newestPassed = null;
             for (JsonNode v : view.path("versions")) {
@@ -162,7 +180,7 @@ class EndToEndIT {
         }
         for (CandidateVersion c : readAll(Topics.CANDIDATES.name(),
                 AvroSerde.forTopic(Topics.CANDIDATES, schemas).deserializer())) {
-            if (!Set.of(CLASSIFIER, DKVB).contains(c.getModelId())) {
+            if (!Set.of(CLASSIFIER, DKVB, DUAL).contains(c.getModelId())) {
                 continue;
             }
             JsonNode version = get("/models/" + c.getModelId() + "/versions/" + c.getVersionId());
@@ -170,14 +188,52 @@ class EndToEndIT {
             assertEquals(verdictByVersion.get(c.getVersionId()), version.path("status").asText(), c.getVersionId());
         }
 
+        assertDualEncoderForgotTheClass(sent);
+
         LatencyReport latency = new LatencyReport();
         sent.validRequestIds().forEach(id -> latency.add(id, sent.sentAt().get(id), tracker.history(id)));
-        latency.print(System.out, Map.of(CLASSIFIER, "contrastive", DKVB, "dkvb"));
+        latency.print(System.out, Map.of(CLASSIFIER, "contrastive", DKVB, "dkvb", DUAL, "cliperase"));
         assertTrue(latency.percentile(CLASSIFIER, "total", 50) > 0);
     }
 
     @Test
     @Order(2)
+    void aDualEncoderForgetsImageCaptionPairs() {
+        List<String> ids = new ArrayList<>();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(config, new StringSerializer(),
+                AvroSerde.forTopic(Topics.DELETION_REQUESTS, schemas).serializer())) {
+            for (int i = 0; i < 6; i++) {
+                String id = "pairs-" + Instant.now().toEpochMilli() + "-" + i;
+                ids.add(id);
+                List<SamplePair> pairs = new ArrayList<>();
+                for (int k = 0; k < 3; k++) {
+                    String image = Integer.toString(dataset.train().id(500 + 37 * i + 11 * k));
+                    pairs.add(new SamplePair(image, image));
+                }
+                producer.send(new ProducerRecord<>(Topics.DELETION_REQUESTS.name(), id, DeletionRequest.newBuilder()
+                        .setRequestId(id).setScope(DeletionScope.PAIRS).setPairs(pairs).setModelIds(List.of(DUAL))
+                        .setRequestedAt(Instant.now()).build()));
+            }
+        }
+        assertTrue(tracker.awaitSettled(ids, SETTLE), () -> "not settled: " + ids.stream().map(tracker::history)
+                .toList());
+        Set<String> versions = new HashSet<>();
+        for (String id : ids) {
+            assertEquals(RequestState.VERIFIED, lastState(id), tracker.history(id)::toString);
+            versions.add(tracker.latestByModel(id).get(DUAL).getVersionId());
+        }
+        // The parent still matched these pairs better than unseen ones; the verified version does not.
+        for (String version : versions) {
+            VerificationResult v = passedVerification(version);
+            assertTrue(v.getParentMetrics().get("forget.i2t.recall5.advantage") > 0.05, v::toString);
+            assertTrue(v.getMetrics().get("forget.i2t.recall5.advantage") <= 0.05, v::toString);
+            assertTrue(v.getMetrics().get("retain.zeroshot.accuracy") >= 0.5, v::toString);
+        }
+    }
+
+    @Test
+    @Order(3)
     void impossibleThresholdsFailThenEscalateToRetrainingAndLoseNothing() {
         List<String> ids = sendSamples(IMPOSSIBLE, 3, "imp");
         assertTrue(tracker.awaitSettled(ids, SETTLE), () -> "not settled: " + ids.stream()
@@ -197,7 +253,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aKilledWorkerMakesExactlyOneVersionPerBatch() throws Exception {
         List<String> ids = sendSamples(CLASSIFIER, 10, "crash");
         awaitAnyState(ids, RequestState.BATCHED, Duration.ofMinutes(1));
@@ -218,7 +274,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRestartedRegistryGivesTheSameAnswers() {
         JsonNode models = get("/models");
         JsonNode classifier = get("/models/" + CLASSIFIER);
@@ -229,7 +285,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void tamperingWithAStoredArtifactIsNamedByTheChainCheck() throws IOException {
         JsonNode current = get("/models/" + CLASSIFIER);
         String production = current.path("aliases").path("production").asText();
@@ -246,6 +302,29 @@ class EndToEndIT {
         assertEquals("BROKEN", check.path("status").asText(), check::toString);
         assertEquals(CLASSIFIER, check.path("break").path("modelId").asText(), check::toString);
         assertEquals(production, check.path("break").path("versionId").asText(), check::toString);
+    }
+
+    /**
+     * The dual encoder's version that excludes the CLASS request no longer recognises the class zero-shot (its
+     * parent did), and its forget pairs lost the edge training gave them in image-to-text retrieval.
+     */
+    private void assertDualEncoderForgotTheClass(DeletionScenario.Sent sent) {
+        String classRequest = sent.scopes().entrySet().stream()
+                .filter(e -> e.getValue() == DeletionScope.CLASS)
+                .map(Map.Entry::getKey).filter(id -> tracker.latestByModel(id).containsKey(DUAL))
+                .findFirst().orElseThrow();
+        VerificationResult v = passedVerification(tracker.latestByModel(classRequest).get(DUAL).getVersionId());
+        Map<String, Double> after = v.getMetrics();
+        Map<String, Double> parent = v.getParentMetrics();
+        assertTrue(parent.get("forget.zeroshot.accuracy") >= 0.8, parent::toString);
+        assertTrue(after.get("forget.zeroshot.accuracy") <= 0.05, after::toString);
+        assertTrue(after.get("forget.i2t.recall5") <= after.get("test.i2t.recall5"), after::toString);
+    }
+
+    private VerificationResult passedVerification(String versionId) {
+        return readAll(Topics.VERIFICATIONS.name(), AvroSerde.forTopic(Topics.VERIFICATIONS, schemas).deserializer())
+                .stream().filter(r -> r.getVersionId().equals(versionId) && r.getVerdict().name().equals("PASSED"))
+                .findFirst().orElseThrow(() -> new AssertionError("no passing verification of " + versionId));
     }
 
     private List<String> sendSamples(String model, int count, String tag) {

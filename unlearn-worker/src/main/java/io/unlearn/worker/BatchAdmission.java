@@ -22,8 +22,8 @@ import java.util.TreeSet;
 
 /**
  * Splits a batch into the requests this model can serve and those it cannot, so that a bad request fails alone:
- * a scope the model's family does not serve, a request that names nothing for this model, a sample id, subject or
- * class its data set lacks. The served requests go on as a batch of their own (same id and attempt, the unions of
+ * a scope the model's family does not serve, a pair that is not a training pair, a request that names nothing for
+ * this model, a sample id, subject or class its data set lacks. The served requests go on as a batch of their own (same id and attempt, the unions of
  * their sample ids and classes); each refused one gets a FAILED status with its reason.
  *
  * @param served the batch of the requests that can be unlearned; empty when none can
@@ -54,6 +54,11 @@ public record BatchAdmission(Optional<UnlearningBatch> served, List<RequestStatu
             if (!family.serves(scope)) {
                 problems.put(r.getRequestId(), "a " + family.id() + " model cannot unlearn " + scope + " requests; it"
                         + " serves " + new TreeSet<>(family.scopes()));
+            } else if (foreignPair(r).isPresent()) {
+                SamplePair p = foreignPair(r).orElseThrow();
+                problems.put(r.getRequestId(), "pair (image " + p.getImageId() + ", caption " + p.getCaptionId()
+                        + ") is not a training pair of model '" + batch.getModelId() + "': each image was trained"
+                        + " with its own caption only, so a pair is named (i, i)");
             } else if (request.isEmpty()) {
                 problems.put(r.getRequestId(), "the request names no sample of model '" + batch.getModelId() + "'"
                         + (scope == Scope.SUBJECT ? " (the model's training manifest lists no sample of subject '"
@@ -102,6 +107,14 @@ public record BatchAdmission(Optional<UnlearningBatch> served, List<RequestStatu
                 .setPairs(kept.stream().flatMap(r -> r.getPairs().stream()).distinct().toList())
                 .build();
         return new BatchAdmission(Optional.of(served), refused);
+    }
+
+    /**
+     * The first pair of a request that pairs an image with another image's caption: the training pairs of this
+     * system's dual encoders are each image with its own caption (a pair's id is its image's sample id).
+     */
+    private static Optional<SamplePair> foreignPair(BatchedRequest r) {
+        return r.getPairs().stream().filter(p -> !p.getCaptionId().equals(p.getImageId())).findFirst();
     }
 
     /**

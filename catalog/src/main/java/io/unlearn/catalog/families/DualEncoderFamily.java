@@ -23,12 +23,21 @@ public final class DualEncoderFamily {
     /** Zero-shot accuracy with held-out prompts on what is forgotten (the class's test images, or D_f's images). */
     public static final MetricSpec FORGET_ZEROSHOT_ACCURACY = MetricSpec.of("forget.zeroshot.accuracy",
             "zero-shot accuracy (held-out prompt templates) on the forgotten classes' test images, or on D_f's images"
-                    + " for a pair request, 0..1");
+                    + " for a pair request, 0..1; a threshold on it suits models that take class requests only, since"
+                    + " a model that forgot some pairs still (rightly) recognises their images' class");
     /** Zero-shot accuracy with held-out prompts on the retained classes' test images. */
     public static final MetricSpec RETAIN_ZEROSHOT_ACCURACY = MetricSpec.of("retain.zeroshot.accuracy",
             "zero-shot accuracy (held-out prompt templates) on the retained classes' test images, 0..1");
     /** Image-to-text recall@5 on the forget pairs. */
     public static final MetricSpec FORGET_I2T_RECALL5 = recall("forget", "i2t", 5);
+    /**
+     * How much better the model still matches what it should forget than pairs it never saw; the one forgetting
+     * metric that means the same for pair, sample and class requests (zero-shot accuracy on D_f's images stays high
+     * after a pair request, rightly: the class is not what was deleted).
+     */
+    public static final MetricSpec FORGET_I2T_RECALL5_ADVANTAGE = MetricSpec.of("forget.i2t.recall5.advantage",
+            "forget.i2t.recall5 minus test.i2t.recall5 (held-out pairs): about 0 for a model never trained on D_f,"
+                    + " positive while D_f's pairs are remembered, negative once a class is forgotten; -1..1");
     /** Membership inference on pair similarity, accuracy. */
     public static final MetricSpec MIA_ACCURACY = MetricSpec.of("mia.accuracy", "membership inference on pair"
             + " similarity (D_f pairs vs test pairs): logistic-regression accuracy over stratified folds, 0..1");
@@ -101,8 +110,8 @@ public final class DualEncoderFamily {
             List.of(CLIPERASE, FINE_TUNE, GRADIENT_ASCENT, RETRAIN), metrics(),
             List.of(FORGET_ZEROSHOT_ACCURACY, RETAIN_ZEROSHOT_ACCURACY, FORGET_I2T_RECALL5, MIA_ACCURACY),
             new UnlearningPolicy("cliperase", Map.of(), List.of(
-                    new Threshold("forget.zeroshot.accuracy", Comparator.AT_MOST, 0.2),
-                    new Threshold("retain.zeroshot.accuracy", Comparator.AT_LEAST, 0.5)), 1));
+                    new Threshold(FORGET_I2T_RECALL5_ADVANTAGE.key(), Comparator.AT_MOST, 0.05),
+                    new Threshold(RETAIN_ZEROSHOT_ACCURACY.key(), Comparator.AT_LEAST, 0.5)), 1));
 
     private DualEncoderFamily() {
     }
@@ -117,6 +126,7 @@ public final class DualEncoderFamily {
                 }
             }
         }
+        all.add(FORGET_I2T_RECALL5_ADVANTAGE);
         all.add(MIA_ACCURACY);
         all.add(MIA_AUC);
         return all;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unlearn.unlearning.spi.DkvbRecipe;
+import io.unlearn.unlearning.spi.DualEncoderRecipe;
+import io.unlearn.unlearning.spi.DualEncoders;
 import io.unlearn.unlearning.spi.ImageSet;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -55,6 +57,22 @@ public final class BaseModels {
                 } else {
                     register(registryUrl, spec, datasetName, train, bytes(classifier));
                 }
+            }
+        }
+    }
+
+    /**
+     * Trains a dual encoder on every image of {@code train} paired with its caption and registers it under each
+     * spec (family {@code dual_encoder}).
+     */
+    public static void trainAndRegisterDualEncoder(String registryUrl, String datasetName, ImageSet train,
+                                                   DualEncoderRecipe recipe, List<ModelSpec> specs) {
+        long started = System.nanoTime();
+        try (ModelHandle dualEncoder = DualEncoders.train(train, recipe)) {
+            LOG.info("Trained the base dual encoder on {} pairs in {} s", train.size(),
+                    (System.nanoTime() - started) / 1_000_000_000);
+            for (ModelSpec spec : specs) {
+                register(registryUrl, spec, datasetName, train, bytes(dualEncoder));
             }
         }
     }

@@ -8,6 +8,7 @@ import io.unlearn.schemas.serde.AvroSerde;
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.SamplePair;
 import io.unlearn.unlearning.spi.ImageSet;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,28 +40,41 @@ import java.util.TreeMap;
  * Sends a mix of deletion requests, the way upstream systems would, and follows each one to the end.
  *
  * <p>The mix, for {@code n} requests with a seeded random choice: one CLASS request per class-level model (naming the
- * model), then about 60% SUBJECT requests (resolved through the training manifest), the rest SAMPLES requests of 1–5
- * sample ids naming the sample-level model. With {@code badInput} it adds a re-sent request (must settle as
- * DUPLICATE_OF) and one naming an unknown model (must settle as REJECTED), which shows what users see for mistakes.
+ * model); per pair-level model (a dual encoder) one CLASS request and {@value #PAIR_REQUESTS} PAIRS requests of 1–3
+ * image-caption pairs; then about 60% of the rest SUBJECT requests (resolved through the training manifest), the
+ * others SAMPLES requests of 1–5 sample ids naming the sample-level model. With {@code badInput} it adds what users
+ * get wrong: a re-sent request (must settle as DUPLICATE_OF), one naming an unknown model (REJECTED), and requests
+ * that are well-formed but name data the model was not trained on (FAILED alone, the rest of their batch goes on): a
+ * sample id missing from the data set and, per pair-level model, a pair whose caption is not its image's.
  */
 public final class DeletionScenario {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeletionScenario.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** PAIRS requests sent per pair-level model. */
+    public static final int PAIR_REQUESTS = 3;
+
     /**
-     * What was sent: request id to the time it was first sent, in send order; the id that was sent twice (its first
-     * copy must still be unlearned, the second settles as DUPLICATE_OF); the id naming an unknown model.
+     * What was sent: request id to the time it was first sent, in send order; each request's scope; the id that
+     * was sent twice (its first copy must still be unlearned, the second settles as DUPLICATE_OF); the id naming an
+     * unknown model; the ids of requests naming data their model was not trained on.
      */
-    public record Sent(Map<String, Instant> sentAt, String duplicateId, String unknownModelId) {
+    public record Sent(Map<String, Instant> sentAt, Map<String, DeletionScope> scopes, String duplicateId,
+                       String unknownModelId, List<String> untrainedDataIds) {
+
+        public Sent {
+            untrainedDataIds = List.copyOf(untrainedDataIds);
+        }
 
         public List<String> requestIds() {
             return List.copyOf(sentAt.keySet());
         }
 
-        /** The requests expected to reach VERIFIED (all but the one naming an unknown model). */
+        /** The requests expected to reach VERIFIED: all but the bad input. */
         public List<String> validRequestIds() {
-            return sentAt.keySet().stream().filter(id -> !id.equals(unknownModelId)).toList();
+            return sentAt.keySet().stream().filter(id -> !id.equals(unknownModelId))
+                    .filter(id -> !untrainedDataIds.contains(id)).toList();
         }
     }
 
@@ -69,7 +83,8 @@ public final class DeletionScenario {
 
     /** Builds and sends the requests; returns once the producer has flushed them. */
     public static Sent send(String bootstrapServers, SchemaRegistryClient registry, ImageSet train,
-                            String sampleModel, List<String> classModels, int n, boolean badInput, long seed) {
+                            String sampleModel, List<String> classModels, List<String> pairModels, int n,
+                            boolean badInput, long seed) {
         Random random = new Random(seed);
         List<DeletionRequest> requests = new ArrayList<>();
         Instant now = Instant.now();
@@ -78,6 +93,20 @@ public final class DeletionScenario {
         for (String classModel : classModels) {
             requests.add(base("r-" + run + "-" + next++, DeletionScope.CLASS, now).setClassLabel(0)
                     .setModelIds(List.of(classModel)).setReason("licence withdrawn for class 0").build());
+        }
+        for (String pairModel : pairModels) {
+            requests.add(base("r-" + run + "-" + next++, DeletionScope.CLASS, now).setClassLabel(1)
+                    .setModelIds(List.of(pairModel)).setReason("concept takedown: class 1").build());
+            for (int r = 0; r < PAIR_REQUESTS; r++) {
+                List<SamplePair> pairs = new ArrayList<>();
+                int count = 1 + random.nextInt(3);
+                for (int i = 0; i < count; i++) {
+                    String image = Integer.toString(train.id(random.nextInt(train.size())));
+                    pairs.add(new SamplePair(image, image));
+                }
+                requests.add(base("r-" + run + "-" + next++, DeletionScope.PAIRS, now).setPairs(pairs)
+                        .setModelIds(List.of(pairModel)).setReason("image-caption takedown").build());
+            }
         }
         Set<Integer> subjectsUsed = new LinkedHashSet<>();
         int subjects = train.size() / ImageSet.SAMPLES_PER_SUBJECT;
@@ -101,27 +130,43 @@ public final class DeletionScenario {
         }
         String duplicateId = null;
         String unknownModelId = null;
+        List<String> untrainedDataIds = new ArrayList<>();
         if (badInput) {
             DeletionRequest first = requests.get(requests.size() - 1);
             requests.add(DeletionRequest.newBuilder(first).build());
             duplicateId = first.getRequestId();
-            unknownModelId = "r-" + run + "-" + next;
+            unknownModelId = "r-" + run + "-" + next++;
             requests.add(base(unknownModelId, DeletionScope.SAMPLES, now).setSampleIds(List.of("1"))
                     .setModelIds(List.of("no-such-model")).setReason("typo in the model id").build());
+            String unknownSample = "r-" + run + "-" + next++;
+            untrainedDataIds.add(unknownSample);
+            requests.add(base(unknownSample, DeletionScope.SAMPLES, now).setSampleIds(List.of("999999999"))
+                    .setModelIds(List.of(sampleModel)).setReason("a sample id from another data set").build());
+            for (String pairModel : pairModels) {
+                String foreignPair = "r-" + run + "-" + next++;
+                untrainedDataIds.add(foreignPair);
+                String image = Integer.toString(train.id(0));
+                String caption = Integer.toString(train.id(1));
+                requests.add(base(foreignPair, DeletionScope.PAIRS, now).setPairs(List.of(new SamplePair(image,
+                        caption))).setModelIds(List.of(pairModel)).setReason("a pair that was never trained on")
+                        .build());
+            }
         }
         Map<String, Instant> sentAt = new LinkedHashMap<>();
+        Map<String, DeletionScope> scopes = new LinkedHashMap<>();
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(config, new StringSerializer(),
                 AvroSerde.forTopic(Topics.DELETION_REQUESTS, registry).serializer())) {
             for (DeletionRequest request : requests) {
                 sentAt.putIfAbsent(request.getRequestId(), Instant.now());
+                scopes.put(request.getRequestId(), request.getScope());
                 producer.send(new ProducerRecord<>(Topics.DELETION_REQUESTS.name(), request.getRequestId(), request));
             }
             producer.flush();
         }
         LOG.info("Sent {} deletion requests ({} distinct ids)", requests.size(), sentAt.size());
-        return new Sent(sentAt, duplicateId, unknownModelId);
+        return new Sent(sentAt, scopes, duplicateId, unknownModelId, untrainedDataIds);
     }
 
     private static DeletionRequest.Builder base(String id, DeletionScope scope, Instant now) {

@@ -7,7 +7,7 @@ import java.util.Map;
  * A base model to train and register, with the policy the registry will hold for it.
  *
  * @param modelId                  the id requests name
- * @param family                   {@code classifier} or {@code dkvb_classifier}
+ * @param family                   {@code classifier}, {@code dkvb_classifier} or {@code dual_encoder}
  * @param method                   the policy's method
  * @param settings                 the method's settings
  * @param thresholds               verification checks as {@code [metric, comparator, threshold]}

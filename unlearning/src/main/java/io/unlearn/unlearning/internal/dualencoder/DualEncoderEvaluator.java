@@ -1,5 +1,7 @@
 package io.unlearn.unlearning.internal.dualencoder;
 
+import io.unlearn.catalog.families.DualEncoderFamily;
+
 import io.unlearn.unlearning.internal.metrics.MembershipInference;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.unlearning.spi.DualEncoderEvaluationSettings;
@@ -26,6 +28,7 @@ import java.util.Random;
  *       {@code test.} D_t's pairs (captioned like training pairs), each queried with a fixed random subset of at most
  *       gallerySize/2 pairs in a gallery of those pairs plus distractor test pairs up to gallerySize. See
  *       {@link #recall} for what counts as a hit;</li>
+ *   <li>{@code forget.i2t.recall5.advantage}: forget minus test image→text recall@5;</li>
  *   <li>membership inference on the pair similarity: per-pair "loss" −u·v, members D_f, non-members as many test
  *       pairs (the forgotten classes' for a class request, D_t's otherwise).</li>
  * </ul>
@@ -63,6 +66,10 @@ public final class DualEncoderEvaluator {
         putRecall(values, "forget.", model, data.train(), forget, data.test(), distractors, g);
         putRecall(values, "retain.", model, data.train(), retain, data.test(), distractors, g);
         putRecall(values, "test.", model, data.test(), test, data.test(), distractors, g);
+        if (values.containsKey("forget.i2t.recall5") && values.containsKey("test.i2t.recall5")) {
+            values.put(DualEncoderFamily.FORGET_I2T_RECALL5_ADVANTAGE.key(),
+                    values.get("forget.i2t.recall5") - values.get("test.i2t.recall5"));
+        }
         float[] members = PairInference.pairCosines(model, data.train(), data.forgetPositions(), null);
         int[] nonMemberPositions = data.classLevel() ? data.testForgetPositions() : data.testPositions();
         float[] nonMembers = PairInference.pairCosines(model, data.test(), nonMemberPositions, null);
