@@ -344,6 +344,16 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
         return statusesOnly(statuses);
     }
 
+    /** The loop gave up on the batch (the task threw, hung or waited too long): every request ends FAILED. */
+    @Override
+    public List<Output> onFailure(UnlearningBatch batch, String source, Throwable error) {
+        metrics.batch("failed", "none");
+        String reason = "the unlearn-worker gave up on batch " + batch.getBatchId() + " (" + error.getMessage()
+                + "); the batch is on the dead-letter topic, send the requests again once the cause is fixed";
+        return Statuses.failed(batch, reason, clock.instant()).stream()
+                .map(s -> new Output(settings.requestStatusTopic(), s.getRequestId(), s)).toList();
+    }
+
     private TaskOutcome failed(UnlearningBatch batch, String reason, String method) {
         LOG.warn("{} of {} FAILED: {}", batch.getBatchId(), batch.getModelId(), reason);
         metrics.batch("failed", method);

@@ -76,7 +76,7 @@ public final class UnlearnWorker implements AutoCloseable {
         }
         TransactionalTaskLoop.Settings loopSettings = new TransactionalTaskLoop.Settings("unlearn-worker",
                 config.batchesTopic(), config.deadLetterTopic(), config.pollTimeout(), config.retryBackoff(),
-                config.shutdownTimeout());
+                config.shutdownTimeout(), config.taskTimeout(), config.taskRetryTimeout());
         TransactionalTaskLoop<UnlearningBatch> loop = new TransactionalTaskLoop<>(
                 new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.workerId(),
                         config.transactionalId())),
@@ -101,9 +101,13 @@ public final class UnlearnWorker implements AutoCloseable {
         if (failure.isPresent()) {
             return new ServiceEndpoint.Health(false, "stopped after a failure: " + failure.get());
         }
+        Optional<String> stuck = loop.stuck();
+        if (stuck.isPresent()) {
+            return new ServiceEndpoint.Health(false, stuck.get());
+        }
         TransactionalTaskLoop.Stats s = loop.stats();
         String counts = "committed=" + s.committed() + " retries=" + s.retries() + " deadLetters=" + s.deadLettered()
-                + " aborted=" + s.aborted();
+                + " aborted=" + s.aborted() + " timedOut=" + s.timedOut();
         return loop.isRunning() ? new ServiceEndpoint.Health(true, counts)
                 : new ServiceEndpoint.Health(false, "stopped; " + counts);
     }

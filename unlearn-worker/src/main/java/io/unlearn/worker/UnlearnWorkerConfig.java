@@ -85,6 +85,17 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     private static final String POLL_TIMEOUT_MS_DOC = "Longest wait of one consumer poll, in milliseconds; bounds how"
             + " late a finished batch or a shutdown is noticed. Default 200.";
 
+    public static final String TASK_TIMEOUT_MS_CONFIG = "task.timeout.ms";
+    private static final String TASK_TIMEOUT_MS_DOC = "Longest one batch's unlearning may run, in milliseconds; after"
+            + " that it is stopped, its requests end FAILED with the reason and the batch goes to the dead-letter"
+            + " topic, so a hung task never blocks the other models. Default 2 hours.";
+
+    public static final String TASK_RETRY_TIMEOUT_MS_CONFIG = "task.retry.timeout.ms";
+    private static final String TASK_RETRY_TIMEOUT_MS_DOC = "How long a batch may keep waiting (a dependency down,"
+            + " an unreadable artifact, a verdict that does not come), in milliseconds from its first try in this"
+            + " process; after that its requests end FAILED with what it waited for and the batch goes to the"
+            + " dead-letter topic. Default 6 hours.";
+
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "On shutdown, how long a running batch may finish and"
             + " commit, in milliseconds; after that it is abandoned and redone on the next start. Default 30 s.";
@@ -160,7 +171,11 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
             .define(POLL_TIMEOUT_MS_CONFIG, Type.LONG, 200L, Range.between(10, 10_000), Importance.LOW,
                     POLL_TIMEOUT_MS_DOC)
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.between(0, 3_600_000), Importance.LOW,
-                    SHUTDOWN_TIMEOUT_MS_DOC);
+                    SHUTDOWN_TIMEOUT_MS_DOC)
+            .define(TASK_TIMEOUT_MS_CONFIG, Type.LONG, 7_200_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    TASK_TIMEOUT_MS_DOC)
+            .define(TASK_RETRY_TIMEOUT_MS_CONFIG, Type.LONG, 21_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    TASK_RETRY_TIMEOUT_MS_DOC);
 
     private UnlearnWorkerConfig(Map<String, ?> props) {
         super(CONFIG, props, false);
@@ -262,6 +277,16 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     /** @return {@code poll.timeout.ms} */
     public Duration pollTimeout() {
         return Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
+    }
+
+    /** @return {@code task.timeout.ms} */
+    public Duration taskTimeout() {
+        return Duration.ofMillis(getLong(TASK_TIMEOUT_MS_CONFIG));
+    }
+
+    /** @return {@code task.retry.timeout.ms} */
+    public Duration taskRetryTimeout() {
+        return Duration.ofMillis(getLong(TASK_RETRY_TIMEOUT_MS_CONFIG));
     }
 
     /** @return {@code shutdown.timeout.ms} */

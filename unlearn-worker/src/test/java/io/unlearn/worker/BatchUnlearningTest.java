@@ -167,6 +167,23 @@ class BatchUnlearningTest {
     }
 
     @Test
+    void shouldCloseEveryRequestOfABatchTheLoopGaveUpOnWithAFailedStatusNamingTheCause() {
+        UnlearningBatch batch = batch("m1", List.of("3", "7"));
+
+        List<Output> closing = job().onFailure(batch, "batches-0@0",
+                new IllegalStateException("out of memory"));
+
+        assertEquals(batch.getRequests().size(), closing.size());
+        for (Output o : closing) {
+            RequestStatus s = (RequestStatus) o.value();
+            assertEquals(RequestState.FAILED, s.getState());
+            assertEquals(s.getRequestId(), o.key());
+            assertTrue(s.getReason().contains("gave up on batch " + batch.getBatchId() + " (out of memory)"),
+                    s.getReason());
+        }
+    }
+
+    @Test
     void shouldFailOnlyTheRequestNamingASampleTheDatasetLacksAndUnlearnTheRest() {
         // Given a batch of two requests, one naming a sample the data set does not have
         TaskOutcome outcome = job().run(batch("m1", List.of("3", "9999")), "batches-0@0");

@@ -55,6 +55,17 @@ public final class CandidateVerification {
         this.escalation = escalation;
     }
 
+    /**
+     * What closes a candidate the verifier gave up on.
+     *
+     * @param candidate the candidate
+     * @param error why: the verification threw, ran past its timeout, or waited past its retry timeout
+     * @return a FAILED result and FAILED statuses
+     */
+    public VerifierOutput abandoned(CandidateVersion candidate, Throwable error) {
+        return escalation.abandoned(candidate, String.valueOf(error.getMessage()));
+    }
+
     /** Verifies one candidate. */
     public Step verify(CandidateVersion candidate) {
         RegisteredModel model;

@@ -77,12 +77,22 @@ public final class Verifier implements AutoCloseable {
         producerCommon.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         TransactionalTaskLoop.Settings settings = new TransactionalTaskLoop.Settings("verifier",
                 config.candidatesTopic(), config.deadLetterTopic(), config.pollTimeout(), config.retryBackoff(),
-                config.shutdownTimeout());
+                config.shutdownTimeout(), config.taskTimeout(), config.taskRetryTimeout());
         this.loop = new TransactionalTaskLoop<>(
                 new KafkaConsumer<>(TransactionalTaskLoop.consumerConfig(consumerCommon, config.verifierId(),
                         transactionalId(config))),
                 new KafkaProducer<>(TransactionalTaskLoop.producerConfig(producerCommon, transactionalId(config))),
-                schemas, CandidateVersion.class, settings, this::verify);
+                schemas, CandidateVersion.class, settings, new TransactionalTaskLoop.Task<>() {
+                    @Override
+                    public TaskOutcome run(CandidateVersion candidate, String source) {
+                        return verify(candidate, source);
+                    }
+
+                    @Override
+                    public List<Output> onFailure(CandidateVersion candidate, String source, Throwable error) {
+                        return outputs(verification.abandoned(candidate, error));
+                    }
+                });
         FunctionCounter.builder("verifier.dead.letters", loop, l -> l.stats().deadLettered())
                 .description("Candidate records sent to the dead-letter topic").register(meters);
         FunctionCounter.builder("verifier.aborted.transactions", loop, l -> l.stats().aborted())
@@ -166,6 +176,7 @@ public final class Verifier implements AutoCloseable {
         if (!loop.isRunning()) {
             problems.add("the candidate loop is not running" + loop.failure().map(f -> ": " + f).orElse(""));
         }
+        loop.stuck().ifPresent(problems::add);
         String waiting = waitingFor;
         if (waiting != null) {
             problems.add("waiting: " + waiting);

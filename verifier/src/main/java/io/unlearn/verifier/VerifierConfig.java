@@ -110,6 +110,17 @@ public final class VerifierConfig extends AbstractConfig {
     private static final String POLL_TIMEOUT_MS_DOC = "Longest wait of one consumer poll, in milliseconds; bounds"
             + " how late a finished verification or a shutdown is noticed. Default 200.";
 
+    public static final String TASK_TIMEOUT_MS_CONFIG = "task.timeout.ms";
+    private static final String TASK_TIMEOUT_MS_DOC = "Longest one candidate's verification may run, in milliseconds; after"
+            + " that it is stopped, its requests end FAILED with the reason and the candidate goes to the dead-letter"
+            + " topic, so a hung task never blocks the other models. Default 2 hours.";
+
+    public static final String TASK_RETRY_TIMEOUT_MS_CONFIG = "task.retry.timeout.ms";
+    private static final String TASK_RETRY_TIMEOUT_MS_DOC = "How long a candidate may keep waiting (a dependency down,"
+            + " an unreadable artifact, a verdict that does not come), in milliseconds from its first try in this"
+            + " process; after that its requests end FAILED with what it waited for and the candidate goes to the"
+            + " dead-letter topic. Default 6 hours.";
+
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long a graceful shutdown waits for a running"
             + " verification to finish and commit, in milliseconds; after that it is abandoned and redone on the next"
@@ -204,7 +215,11 @@ public final class VerifierConfig extends AbstractConfig {
             .define(POLL_TIMEOUT_MS_CONFIG, Type.LONG, 200L, Range.between(10, 10_000), Importance.LOW,
                     POLL_TIMEOUT_MS_DOC)
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-                    SHUTDOWN_TIMEOUT_MS_DOC);
+                    SHUTDOWN_TIMEOUT_MS_DOC)
+            .define(TASK_TIMEOUT_MS_CONFIG, Type.LONG, 7_200_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    TASK_TIMEOUT_MS_DOC)
+            .define(TASK_RETRY_TIMEOUT_MS_CONFIG, Type.LONG, 21_600_000L, Range.atLeast(1_000), Importance.MEDIUM,
+                    TASK_RETRY_TIMEOUT_MS_DOC);
 
     private VerifierConfig(Map<String, ?> props) {
         super(CONFIG, props, false);
@@ -294,6 +309,16 @@ public final class VerifierConfig extends AbstractConfig {
     public EvaluationSettings evaluationSettings() {
         return new EvaluationSettings(getInt(MIA_MAX_MEMBERS_CONFIG), getInt(MIA_FOLDS_CONFIG),
                 getInt(RETAIN_SAMPLES_CONFIG), false, EVAL.probeTrainSamples(), getLong(EVALUATION_SEED_CONFIG));
+    }
+
+    /** @return {@code task.timeout.ms} */
+    public Duration taskTimeout() {
+        return Duration.ofMillis(getLong(TASK_TIMEOUT_MS_CONFIG));
+    }
+
+    /** @return {@code task.retry.timeout.ms} */
+    public Duration taskRetryTimeout() {
+        return Duration.ofMillis(getLong(TASK_RETRY_TIMEOUT_MS_CONFIG));
     }
 
     /** The retrained reference's recipe; {@code Retrain} replaces the seed with the parent's. */

@@ -65,8 +65,12 @@ import org.slf4j.LoggerFactory;
  * CPU- or GPU-bound; run more instances to go wider).
  *
  * <p>Failures: nothing is committed that was not published. A task that throws is a bug or a poison record: the
- * record goes to the dead-letter topic with the exception, so one bad record never blocks a partition; a task
- * should therefore turn passing trouble (a service down) into {@code retryLater}. A transaction that fails
+ * record goes to the dead-letter topic with the exception, together with what {@link Task#onFailure} says closes
+ * its work (e.g. a FAILED status for every request it carries, so none waits forever), so one bad record never
+ * blocks a partition; a task should therefore turn passing trouble (a service down) into {@code retryLater}. The
+ * same happens to a task that runs longer than {@link Settings#taskTimeout()} (it is interrupted and its thread
+ * abandoned: a task stuck in native code cannot be stopped from Java) and to a record still asking to be retried
+ * {@link Settings#retryTimeout()} after its first try. A transaction that fails
  * (broker trouble, rebalance) is aborted and retried with the same outputs after {@link Settings#retryBackoff()}.
  * When a partition is revoked, its unfinished work is dropped and redone by the new owner, so tasks must be
  * deterministic (same input and state, same outputs). A fenced producer or an {@link Error} stops the loop:
@@ -110,6 +114,28 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
          * @throws Exception on a bug or a poison record: the record goes to the dead-letter topic
          */
         TaskOutcome run(V value, String source) throws Exception;
+
+        /**
+         * The outputs that close a record's work when the loop gives up on it: its task threw, ran longer than
+         * {@link Settings#taskTimeout()}, or kept asking to be retried for {@link Settings#retryTimeout()}. They
+         * are published with the record's dead letter in one transaction. Runs on the poll thread: must be quick
+         * and must not throw (if it does, only the dead letter is published).
+         *
+         * @param value the decoded record value
+         * @param source where it came from, for reasons and logs
+         * @param error why the loop gave up
+         * @return e.g. a FAILED status for every request the record carries; none by default
+         */
+        default List<Output> onFailure(V value, String source, Throwable error) {
+            return List.of();
+        }
+    }
+
+    /** Why the loop gave up on a record that was not the task's own exception. */
+    public static final class GaveUpException extends Exception {
+        GaveUpException(String message) {
+            super(message);
+        }
     }
 
     /**
@@ -121,11 +147,19 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
      * @param pollTimeout how long one poll blocks; also the latency of noticing a finished task
      * @param retryBackoff wait before retrying after a retryable decode failure or a failed transaction
      * @param shutdownTimeout how long {@link #close()} lets a running task finish and commit
+     * @param taskTimeout the longest one task may run before the loop gives up on its record
+     * @param retryTimeout how long after its first try a record may keep asking to be retried before the loop
+     *     gives up on it (counted in this process: a restart starts the count again)
      */
     public record Settings(String name, String inputTopic, String deadLetterTopic, Duration pollTimeout,
-            Duration retryBackoff, Duration shutdownTimeout) {
+            Duration retryBackoff, Duration shutdownTimeout, Duration taskTimeout, Duration retryTimeout) {
 
-        /** Checks that nothing is null. */
+        /** When not set: long enough for any unlearning task on this project's models, short of "forever". */
+        public static final Duration DEFAULT_TASK_TIMEOUT = Duration.ofHours(2);
+        /** When not set: outlasts a dependency's restart or a long verification of the previous candidate. */
+        public static final Duration DEFAULT_RETRY_TIMEOUT = Duration.ofHours(6);
+
+        /** Checks that nothing is null and the timeouts are positive. */
         public Settings {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(inputTopic, "inputTopic");
@@ -133,6 +167,18 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
             Objects.requireNonNull(pollTimeout, "pollTimeout");
             Objects.requireNonNull(retryBackoff, "retryBackoff");
             Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+            if (taskTimeout.isNegative() || taskTimeout.isZero() || retryTimeout.isNegative()
+                    || retryTimeout.isZero()) {
+                throw new IllegalArgumentException("taskTimeout and retryTimeout must be positive: " + taskTimeout
+                        + ", " + retryTimeout);
+            }
+        }
+
+        /** With the default task and retry timeouts. */
+        public Settings(String name, String inputTopic, String deadLetterTopic, Duration pollTimeout,
+                Duration retryBackoff, Duration shutdownTimeout) {
+            this(name, inputTopic, deadLetterTopic, pollTimeout, retryBackoff, shutdownTimeout,
+                    DEFAULT_TASK_TIMEOUT, DEFAULT_RETRY_TIMEOUT);
         }
 
         /**
@@ -153,7 +199,8 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
          * @return a copy with it
          */
         public Settings withRetryBackoff(Duration backoff) {
-            return new Settings(name, inputTopic, deadLetterTopic, pollTimeout, backoff, shutdownTimeout);
+            return new Settings(name, inputTopic, deadLetterTopic, pollTimeout, backoff, shutdownTimeout,
+                    taskTimeout, retryTimeout);
         }
 
         /**
@@ -161,7 +208,18 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
          * @return a copy with it
          */
         public Settings withShutdownTimeout(Duration timeout) {
-            return new Settings(name, inputTopic, deadLetterTopic, pollTimeout, retryBackoff, timeout);
+            return new Settings(name, inputTopic, deadLetterTopic, pollTimeout, retryBackoff, timeout, taskTimeout,
+                    retryTimeout);
+        }
+
+        /**
+         * @param task the new task timeout
+         * @param retry the new retry timeout
+         * @return a copy with them
+         */
+        public Settings withTimeouts(Duration task, Duration retry) {
+            return new Settings(name, inputTopic, deadLetterTopic, pollTimeout, retryBackoff, shutdownTimeout, task,
+                    retry);
         }
     }
 
@@ -172,8 +230,9 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
      * @param retries task or commit retries scheduled
      * @param deadLettered records sent to the dead-letter topic
      * @param aborted transactions aborted
+     * @param timedOut tasks given up after {@link Settings#taskTimeout()} (their threads abandoned)
      */
-    public record Stats(long committed, long retries, long deadLettered, long aborted) {
+    public record Stats(long committed, long retries, long deadLettered, long aborted, long timedOut) {
     }
 
     private final Consumer<byte[], byte[]> consumer;
@@ -183,31 +242,34 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
     private final Settings settings;
     private final Task<V> task;
     private final Map<Class<?>, AvroSerde<SpecificRecord>> outputSerdes = new ConcurrentHashMap<>();
-    private final ExecutorService taskThread;
+    private ExecutorService taskThread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong committed = new AtomicLong();
     private final AtomicLong retries = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong aborted = new AtomicLong();
+    private final AtomicLong timedOut = new AtomicLong();
 
     // Poll-thread state: records fetched but not yet committed, per partition in offset order; when each
     // partition may be tried next; outputs computed for a partition's head record but not yet committed.
     private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> pending = new LinkedHashMap<>();
     private final Map<TopicPartition, Long> notBefore = new HashMap<>();
     private final Map<TopicPartition, Ready> ready = new HashMap<>();
+    private final Map<TopicPartition, Long> retryingSince = new HashMap<>();
     private Running running;
     private Long closeDeadline;
 
     private volatile boolean closing;
     private volatile boolean started;
     private volatile Throwable failure;
+    private volatile long lastTurnNanos = System.nanoTime();
 
     /** Outputs computed for a partition's head record, kept until committed so a failed commit reruns nothing. */
     private record Ready(List<ProducerRecord<byte[], byte[]>> records, boolean deadLetter) {
     }
 
-    private record Running(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, Future<TaskOutcome> future,
-            long startNanos) {
+    private record Running(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, SpecificRecord value,
+            Future<TaskOutcome> future, long startNanos) {
     }
 
     /**
@@ -228,7 +290,11 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
         this.inputSerde = new AvroSerde<>(inputType, registry);
         this.settings = Objects.requireNonNull(settings, "settings");
         this.task = Objects.requireNonNull(task, "task");
-        this.taskThread = Executors.newSingleThreadExecutor(r -> {
+        this.taskThread = newTaskThread();
+    }
+
+    private ExecutorService newTaskThread() {
+        return Executors.newSingleThreadExecutor(r -> {
             // Daemon: a task stuck in native code must not keep the JVM alive after shutdown.
             Thread t = new Thread(r, settings.name() + "-task");
             t.setDaemon(true);
@@ -301,7 +367,24 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
 
     /** @return the counters since start */
     public Stats stats() {
-        return new Stats(committed.get(), retries.get(), deadLettered.get(), aborted.get());
+        return new Stats(committed.get(), retries.get(), deadLettered.get(), aborted.get(), timedOut.get());
+    }
+
+    /**
+     * For {@code /health}: why the loop is not making progress, if it is not. The poll thread turns at least every
+     * {@link Settings#pollTimeout()} while it runs; a turn that has not come for a minute more than that means it
+     * is blocked (a broker call that does not return, a commit that hangs).
+     *
+     * @return the problem, or empty while the loop turns
+     */
+    public Optional<String> stuck() {
+        if (!isRunning()) {
+            return Optional.empty();
+        }
+        long since = System.nanoTime() - lastTurnNanos;
+        long limit = settings.pollTimeout().plusMinutes(1).toNanos();
+        return since > limit ? Optional.of(settings.name() + ": the poll thread has not turned for "
+                + TimeUnit.NANOSECONDS.toSeconds(since) + " s") : Optional.empty();
     }
 
     /**
@@ -343,6 +426,7 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
             consumer.subscribe(List.of(settings.inputTopic()), new Rebalance());
             LOG.info("{}: consuming {}", settings.name(), settings.inputTopic());
             while (true) {
+                lastTurnNanos = System.nanoTime();
                 if (closing && closeDeadline == null) {
                     closeDeadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
                 }
@@ -359,6 +443,9 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
                 }
                 if (running != null && running.future().isDone()) {
                     finish(running);
+                } else if (running != null
+                        && System.nanoTime() - running.startNanos() > settings.taskTimeout().toNanos()) {
+                    timeOut(running);
                 }
                 if (running == null && !closing) {
                     startNext();
@@ -419,7 +506,8 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
                 return;
             }
             String source = source(head);
-            running = new Running(tp, head, taskThread.submit(() -> task.run(value, source)), System.nanoTime());
+            running = new Running(tp, head, value, taskThread.submit(() -> task.run(value, source)),
+                    System.nanoTime());
             return;
         }
     }
@@ -445,14 +533,20 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
             }
             LOG.error("{}: the task failed on {} after {} s", settings.name(), source(done.record()),
                     String.format("%.1f", seconds), e.getCause());
-            deadLetter(tp, done.record(), e.getCause());
+            giveUp(tp, done.record(), done.value(), e.getCause());
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading a finished task's result", e);
         }
         if (outcome instanceof TaskOutcome.RetryLater later) {
-            retryLater(tp, later.delay(), later.why());
+            long since = retryingSince.computeIfAbsent(tp, k -> done.startNanos());
+            if (System.nanoTime() - since > settings.retryTimeout().toNanos()) {
+                giveUp(tp, done.record(), done.value(), new GaveUpException("still waiting after "
+                        + settings.retryTimeout().toMinutes() + " min of retries (" + later.why() + ")"));
+            } else {
+                retryLater(tp, later.delay(), later.why());
+            }
             return;
         }
         List<ProducerRecord<byte[], byte[]>> records;
@@ -463,7 +557,7 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
                 // Re-running the task is the simplest correct retry; its outputs are deterministic.
                 retryLater(tp, settings.retryBackoff(), "cannot encode the outputs yet: " + e.getMessage());
             } else {
-                deadLetter(tp, done.record(), e);
+                giveUp(tp, done.record(), done.value(), e);
             }
             return;
         }
@@ -489,11 +583,45 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
         return new AvroSerde<>((Class<SpecificRecord>) type, registry);
     }
 
+    /** The task ran past its timeout: interrupt it, abandon its thread, give up on its record. */
+    private void timeOut(Running stuck) {
+        running = null;
+        timedOut.incrementAndGet();
+        stuck.future().cancel(true);
+        // A task in native code ignores the interrupt; the next task gets a fresh thread instead of queueing behind.
+        taskThread.shutdownNow();
+        taskThread = newTaskThread();
+        LOG.error("{}: the task on {} ran longer than {} and is abandoned", settings.name(), source(stuck.record()),
+                settings.taskTimeout());
+        giveUp(stuck.partition(), stuck.record(), stuck.value(), new GaveUpException("the task ran longer than its"
+                + " timeout of " + settings.taskTimeout().toMinutes() + " min and was stopped"));
+    }
+
+    /** Dead-letters a decoded record together with the outputs that close its work. */
+    @SuppressWarnings("unchecked")
+    private void giveUp(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, SpecificRecord value,
+            Throwable error) {
+        List<ProducerRecord<byte[], byte[]>> closing = List.of();
+        try {
+            closing = serialize(task.onFailure((V) value, source(record), error));
+        } catch (RuntimeException e) {
+            LOG.error("{}: cannot build the outputs that close {}; only its dead letter is published",
+                    settings.name(), source(record), e);
+        }
+        deadLetter(tp, record, error, closing);
+    }
+
     private void deadLetter(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, Throwable error) {
+        deadLetter(tp, record, error, List.of());
+    }
+
+    private void deadLetter(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, Throwable error,
+            List<ProducerRecord<byte[], byte[]>> closing) {
         LOG.warn("{}: {} goes to {}: {}", settings.name(), source(record), settings.deadLetterTopic(),
                 error.toString());
-        Ready letter = new Ready(List.of(DeadLetterHeaders.deadLetterRecord(settings.deadLetterTopic(), record,
-                error)), true);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(closing);
+        records.add(DeadLetterHeaders.deadLetterRecord(settings.deadLetterTopic(), record, error));
+        Ready letter = new Ready(records, true);
         ready.put(tp, letter);
         commit(tp, record, letter);
     }
@@ -525,6 +653,7 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
         }
         ready.remove(tp);
         notBefore.remove(tp);
+        retryingSince.remove(tp);
         ArrayDeque<ConsumerRecord<byte[], byte[]>> queue = pending.get(tp);
         if (queue != null && queue.peek() == record) {
             queue.poll();
@@ -583,6 +712,7 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
                 pending.remove(tp);
                 notBefore.remove(tp);
                 ready.remove(tp);
+                retryingSince.remove(tp);
             }
             if (running != null && partitions.contains(running.partition())) {
                 LOG.info("{}: {} {} while its task ran; the new owner redoes it", settings.name(),

@@ -10,6 +10,7 @@ import io.unlearn.schemas.deadletter.DeadLetterHeaders;
 import io.unlearn.schemas.serde.AvroSerde;
 import io.unlearn.schemas.testing.InMemorySchemaRegistryClient;
 import io.unlearn.schemas.testing.SampleRecords;
+import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,14 @@ class TransactionalTaskLoopTest {
     }
 
     private void start(TransactionalTaskLoop.Task<UnlearningBatch> task) {
+        start(task, TransactionalTaskLoop.Settings.DEFAULT_TASK_TIMEOUT,
+                TransactionalTaskLoop.Settings.DEFAULT_RETRY_TIMEOUT);
+    }
+
+    private void start(TransactionalTaskLoop.Task<UnlearningBatch> task, Duration taskTimeout,
+            Duration retryTimeout) {
         TransactionalTaskLoop.Settings settings = new TransactionalTaskLoop.Settings("test", IN, DEAD,
-                Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(5));
+                Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofSeconds(5), taskTimeout, retryTimeout);
         loop = new TransactionalTaskLoop<>(consumer, producer, registry, UnlearningBatch.class, settings, task);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(P0, P1));
@@ -139,7 +146,7 @@ class TransactionalTaskLoopTest {
                 .getBatchId());
         assertEquals(1, committedOffset(P0));
         await(() -> !consumer.paused().contains(P0), "the partition resumed");
-        assertEquals(new TransactionalTaskLoop.Stats(1, 0, 0, 0), loop.stats());
+        assertEquals(new TransactionalTaskLoop.Stats(1, 0, 0, 0, 0), loop.stats());
     }
 
     @Test
@@ -220,6 +227,107 @@ class TransactionalTaskLoopTest {
         assertEquals("bug on unlearning.batches-0@0",
                 DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.EXCEPTION_MESSAGE));
         assertEquals(OUT, producer.history().get(1).topic());
+    }
+
+    /** A task whose {@link TransactionalTaskLoop.Task#onFailure} closes the batch with a FAILED status. */
+    private static TransactionalTaskLoop.Task<UnlearningBatch> closingWithFailed(
+            TransactionalTaskLoop.Task<UnlearningBatch> run) {
+        return new TransactionalTaskLoop.Task<>() {
+            @Override
+            public TaskOutcome run(UnlearningBatch batch, String source) throws Exception {
+                return run.run(batch, source);
+            }
+
+            @Override
+            public List<Output> onFailure(UnlearningBatch batch, String source, Throwable error) {
+                RequestStatus status = SampleRecords.requestStatus();
+                status.setBatchId(batch.getBatchId());
+                status.setState(RequestState.FAILED);
+                status.setReason(error.getMessage());
+                return List.of(new Output(OUT, "req-0001", status));
+            }
+        };
+    }
+
+    private RequestStatus statusAt(int index) {
+        ProducerRecord<byte[], byte[]> out = producer.history().get(index);
+        assertEquals(OUT, out.topic());
+        return AvroSerde.forTopic(Topics.REQUEST_STATUS, registry).deserialize(OUT, out.value());
+    }
+
+    @Test
+    void shouldPublishTheTasksClosingOutputsWithTheDeadLetterOfARecordWhoseTaskThrows() throws Exception {
+        // Given a task that throws on b-1 and closes a failed record with a FAILED status
+        start(closingWithFailed((batch, source) -> {
+            if (batch.getBatchId().equals("b-1")) {
+                throw new IllegalStateException("out of memory on " + batch.getBatchId());
+            }
+            return statusFor(batch);
+        }));
+
+        // When b-1 then b-2 arrive
+        send(P0, 0, batch("b-1"));
+        send(P0, 1, batch("b-2"));
+        await(() -> producer.commitCount() == 2, "two transactions committed");
+
+        // Then b-1's FAILED status and its dead letter went in one transaction, and b-2 went through
+        assertEquals(3, producer.history().size());
+        assertEquals(RequestState.FAILED, statusAt(0).getState());
+        assertEquals("out of memory on b-1", statusAt(0).getReason());
+        assertEquals(DEAD, producer.history().get(1).topic());
+        assertEquals("b-2", statusAt(2).getBatchId());
+        assertEquals(2, committedOffset(P0));
+    }
+
+    @Test
+    void shouldGiveUpOnATaskThatRunsPastItsTimeoutAndRunTheNextRecordOnAFreshThread() throws Exception {
+        // Given a task that never returns on b-1 (it ignores interrupts, as native code does)
+        CountDownLatch never = new CountDownLatch(1);
+        start(closingWithFailed((batch, source) -> {
+            if (batch.getBatchId().equals("b-1")) {
+                while (never.getCount() > 0) {
+                    try {
+                        never.await();
+                    } catch (InterruptedException ignored) {
+                        // like a native call: the interrupt does not stop it
+                    }
+                }
+            }
+            return statusFor(batch);
+        }), Duration.ofMillis(300), TransactionalTaskLoop.Settings.DEFAULT_RETRY_TIMEOUT);
+
+        // When b-1 then b-2 arrive
+        send(P0, 0, batch("b-1"));
+        send(P0, 1, batch("b-2"));
+        await(() -> producer.commitCount() == 2, "two transactions committed");
+
+        // Then b-1 ended FAILED with the timeout as its reason, and b-2 ran although b-1's thread is still stuck
+        assertEquals(RequestState.FAILED, statusAt(0).getState());
+        assertTrue(statusAt(0).getReason().contains("ran longer than its timeout"), statusAt(0).getReason());
+        assertEquals(DEAD, producer.history().get(1).topic());
+        assertEquals("b-2", statusAt(2).getBatchId());
+        assertEquals(1, loop.stats().timedOut());
+        never.countDown();
+    }
+
+    @Test
+    void shouldGiveUpOnARecordThatKeepsAskingToBeRetriedPastTheRetryTimeout() throws Exception {
+        // Given a task that is never ready for b-1
+        start(closingWithFailed((batch, source) -> batch.getBatchId().equals("b-1")
+                ? TaskOutcome.retryLater(Duration.ofMillis(20), "waiting for a verdict that never comes")
+                : statusFor(batch)), TransactionalTaskLoop.Settings.DEFAULT_TASK_TIMEOUT, Duration.ofMillis(300));
+
+        // When b-1 then b-2 arrive
+        send(P0, 0, batch("b-1"));
+        send(P0, 1, batch("b-2"));
+        await(() -> producer.commitCount() == 2, "two transactions committed");
+
+        // Then b-1 ended FAILED naming what it waited for, after several retries, and b-2 went through
+        assertTrue(statusAt(0).getReason().contains("waiting for a verdict that never comes"),
+                statusAt(0).getReason());
+        assertEquals(DEAD, producer.history().get(1).topic());
+        assertEquals("b-2", statusAt(2).getBatchId());
+        assertTrue(loop.stats().retries() >= 2, loop.stats().toString());
     }
 
     @Test

@@ -95,6 +95,19 @@ public final class Escalation {
                 + " be verified (" + problem + "); the requests are not lost but need an operator");
     }
 
+    /**
+     * The output for a candidate the verifier gave up on (its verification threw, hung past {@code task.timeout.ms}
+     * or kept waiting past {@code task.retry.timeout.ms}): a FAILED result, so the worker stops waiting for a
+     * verdict on it and the model's next batch goes ahead, and terminal FAILED statuses naming the cause.
+     */
+    public VerifierOutput abandoned(CandidateVersion candidate, String problem) {
+        VerificationResult result = result(candidate, Verdict.unmeasurable("not measured: " + problem), null);
+        return new VerifierOutput(Optional.of(result), statuses(candidate, RequestState.FAILED,
+                candidate.getVersionId(), "version " + candidate.getVersionId() + " was not verified: " + problem
+                        + "; the candidate is on the dead-letter topic, send the requests again once the cause is"
+                        + " fixed"), Optional.empty());
+    }
+
     /** The output for a candidate of a model the registry does not know: terminal FAILED statuses only. */
     public VerifierOutput unknownModel(CandidateVersion candidate) {
         String reason = "unknown model " + candidate.getModelId() + ": the model-registry has no such model, so"

@@ -156,6 +156,18 @@ class EscalationTest {
     }
 
     @Test
+    void shouldCloseAnAbandonedCandidateWithAFailedResultSoTheWorkerStopsWaitingAndFailedStatuses() {
+        VerifierOutput out = ESCALATION.abandoned(candidate("contrastive", 0), "the task ran longer than its timeout");
+
+        // A verdict, so the worker's next batch of the model does not wait for one forever
+        assertEquals(io.unlearn.schemas.v1.Verdict.FAILED, out.result().orElseThrow().getVerdict());
+        assertTrue(out.retry().isEmpty());
+        assertOneStatusPerRequest(out, RequestState.FAILED);
+        assertTrue(out.statuses().get(0).getReason().contains("was not verified: the task ran longer than its"
+                + " timeout"), out.statuses().get(0).getReason());
+    }
+
+    @Test
     void shouldStopInsteadOfLoopingWhenTheWorkerDidNotEscalate() {
         VerifierOutput out = ESCALATION.judged(candidate("contrastive", 3), Classifiers.CLASSIFIER, POLICY, failing(), MEASURED);
 
