@@ -33,6 +33,14 @@ public final class Classifiers {
     public static final MetricSpec MIA_ACCURACY = MetricSpec.of("mia.accuracy",
             "loss-based membership inference (D_f members vs test non-members): logistic-regression accuracy over"
                     + " stratified folds, 0..1; 0.5 = cannot tell");
+    /** The uncertainty of {@link #MIA_ACCURACY}. */
+    public static final MetricSpec MIA_ACCURACY_CI95 = MetricSpec.of(MIA_ACCURACY.ci95Key(),
+            "half-width of the 95 % Wilson interval of mia.accuracy over its 2 x mia.members out-of-fold guesses;"
+                    + " wide when D_f is small");
+    /** How many members (= non-members) the attack used. */
+    public static final MetricSpec MIA_MEMBERS = MetricSpec.of("mia.members",
+            "members (= non-members) the membership inference used; with fewer than evaluation.mia.folds, one fold"
+                    + " per member; not measured below 2");
     /** Loss-based membership inference, AUC. */
     public static final MetricSpec MIA_AUC = MetricSpec.of("mia.auc",
             "loss-based membership inference: AUC of the out-of-fold scores, 0..1");
@@ -42,7 +50,7 @@ public final class Classifiers {
                     + " samples, 0..1; computed only when a threshold names it", true);
 
     private static final List<MetricSpec> ACCURACY_METRICS = List.of(FORGET_ACCURACY, RETAIN_ACCURACY, TEST_ACCURACY,
-            MIA_ACCURACY, MIA_AUC);
+            MIA_ACCURACY, MIA_ACCURACY_CI95, MIA_MEMBERS, MIA_AUC);
     private static final List<MetricSpec> GAP_METRICS = List.of(FORGET_ACCURACY, RETAIN_ACCURACY, TEST_ACCURACY,
             MIA_ACCURACY);
     private static final Set<Scope> IMAGE_SCOPES = Set.of(Scope.SAMPLES, Scope.SUBJECT, Scope.CLASS);
@@ -126,7 +134,8 @@ public final class Classifiers {
     public static final FamilySpec DKVB_CLASSIFIER = new FamilySpec("dkvb_classifier",
             "a frozen classifier encoder followed by a discrete key-value bottleneck; unlearned by masking keys",
             Set.of(Scope.SAMPLES, Scope.SUBJECT, Scope.CLASS), List.of(DKVB),
-            List.of(FORGET_ACCURACY, RETAIN_ACCURACY, TEST_ACCURACY, MIA_ACCURACY, MIA_AUC, PROBE_FORGET_ACCURACY),
+            List.of(FORGET_ACCURACY, RETAIN_ACCURACY, TEST_ACCURACY, MIA_ACCURACY, MIA_ACCURACY_CI95, MIA_MEMBERS, MIA_AUC,
+                    PROBE_FORGET_ACCURACY),
             List.of(),
             new UnlearningPolicy("dkvb", Map.of(), List.of(
                     new Threshold("forget.accuracy", Comparator.AT_MOST, 0.05),

@@ -41,6 +41,12 @@ public final class DualEncoderFamily {
     /** Membership inference on pair similarity, accuracy. */
     public static final MetricSpec MIA_ACCURACY = MetricSpec.of("mia.accuracy", "membership inference on pair"
             + " similarity (D_f pairs vs test pairs): logistic-regression accuracy over stratified folds, 0..1");
+    /** The uncertainty of {@link #MIA_ACCURACY}. */
+    public static final MetricSpec MIA_ACCURACY_CI95 = MetricSpec.of(MIA_ACCURACY.ci95Key(),
+            "half-width of the 95 % Wilson interval of mia.accuracy; wide when D_f is small");
+    /** How many members (= non-members) the attack used. */
+    public static final MetricSpec MIA_MEMBERS = MetricSpec.of("mia.members",
+            "pairs (= held-out pairs) the membership inference used; not measured below 2");
     /** Membership inference on pair similarity, AUC. */
     public static final MetricSpec MIA_AUC = MetricSpec.of("mia.auc", "membership inference on pair similarity:"
             + " AUC of the out-of-fold scores, 0..1");
@@ -128,6 +134,8 @@ public final class DualEncoderFamily {
         }
         all.add(FORGET_I2T_RECALL5_ADVANTAGE);
         all.add(MIA_ACCURACY);
+        all.add(MIA_ACCURACY_CI95);
+        all.add(MIA_MEMBERS);
         all.add(MIA_AUC);
         return all;
     }

@@ -52,14 +52,16 @@ public final class DualEncoders {
     /**
      * Every metric {@link #evaluate} can return, in order: the two zero-shot accuracies, then for each of
      * {@code forget.}, {@code retain.}, {@code test.} the recalls {@code i2t.recall1}, {@code i2t.recall5},
-     * {@code t2i.recall1}, {@code t2i.recall5}, then {@code forget.i2t.recall5.advantage}, {@code mia.accuracy} and
-     * {@code mia.auc} (the last two left out when D_f has fewer pairs than the attack has folds).
+     * {@code t2i.recall1}, {@code t2i.recall5}, then {@code forget.i2t.recall5.advantage}, {@code mia.accuracy},
+     * {@code mia.accuracy.ci95}, {@code mia.members} and {@code mia.auc} (the last four left out when D_f has a
+     * single pair).
      */
     public static final List<String> METRICS = List.of(FORGET_ZEROSHOT_ACCURACY, RETAIN_ZEROSHOT_ACCURACY,
             "forget.i2t.recall1", "forget.i2t.recall5", "forget.t2i.recall1", "forget.t2i.recall5",
             "retain.i2t.recall1", "retain.i2t.recall5", "retain.t2i.recall1", "retain.t2i.recall5",
             "test.i2t.recall1", "test.i2t.recall5", "test.t2i.recall1", "test.t2i.recall5",
-            DualEncoderFamily.FORGET_I2T_RECALL5_ADVANTAGE.key(), MIA_ACCURACY, MIA_AUC);
+            DualEncoderFamily.FORGET_I2T_RECALL5_ADVANTAGE.key(), MIA_ACCURACY,
+            DualEncoderFamily.MIA_ACCURACY_CI95.key(), DualEncoderFamily.MIA_MEMBERS.key(), MIA_AUC);
 
     private DualEncoders() {
     }

@@ -7,9 +7,16 @@ package io.unlearn.verifier.verdict;
  * @param value      the candidate's value; NaN when the metric was not measured (never passes)
  * @param comparator {@code <=} or {@code >=}
  * @param threshold  the policy's bound
- * @param passed     whether {@code value comparator threshold} holds (equality passes)
+ * @param passed     whether {@code value comparator threshold} holds (equality passes), for the end of the value's
+ *                   95 % interval nearest the bound where it has one
+ * @param ci95       the half-width of the value's 95 % interval; 0 when the evaluation reports none
  */
-public record Check(String metric, double value, String comparator, double threshold, boolean passed) {
+public record Check(String metric, double value, String comparator, double threshold, boolean passed, double ci95) {
+
+    /** A check on a value without a reported uncertainty. */
+    public Check(String metric, double value, String comparator, double threshold, boolean passed) {
+        this(metric, value, comparator, threshold, passed, 0);
+    }
 
     /** Whether the metric was measured at all. */
     public boolean measured() {

@@ -1,5 +1,6 @@
 package io.unlearn.verifier.verdict;
 
+import io.unlearn.catalog.MetricSpec;
 import io.unlearn.catalog.Threshold;
 
 import java.math.BigDecimal;
@@ -11,7 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * Applies a policy's thresholds, in order, to measured metrics. A threshold whose metric was not measured fails
- * (a typo in a policy must not pass silently); a policy without thresholds passes and says so.
+ * (a typo in a policy must not pass silently); a policy without thresholds passes and says so. Where the evaluation
+ * reports a metric's uncertainty ({@link MetricSpec#CI95_SUFFIX}), its check fails only when the whole 95 % interval
+ * is on the wrong side of the bound, and the reason shows the interval.
  *
  * <p>Reason text, failing checks first, each with its margin:
  * <pre>
@@ -36,7 +39,12 @@ public final class VerdictPolicy {
         for (Threshold t : thresholds) {
             Double value = metrics.get(t.metric());
             double v = value == null ? Double.NaN : value;
-            checks.add(new Check(t.metric(), v, t.comparator().symbol(), t.threshold(), t.passes(v)));
+            Double ci = metrics.get(t.metric() + MetricSpec.CI95_SUFFIX);
+            double halfWidth = ci == null || ci.isNaN() ? 0 : ci;
+            // The end of the interval nearest the bound: a violation must be shown, not merely possible.
+            double nearest = t.comparator().symbol().equals("<=") ? v - halfWidth : v + halfWidth;
+            checks.add(new Check(t.metric(), v, t.comparator().symbol(), t.threshold(), t.passes(nearest),
+                    halfWidth));
         }
         boolean passed = checks.stream().allMatch(Check::passed);
         return new Verdict(passed, checks, reason(checks, metrics));
@@ -65,12 +73,14 @@ public final class VerdictPolicy {
             return c.metric() + " was not measured (needed " + c.comparator() + " " + format(c.threshold())
                     + "; measured: " + String.join(", ", metrics.keySet()) + ")";
         }
+        String value = format(c.value()) + (c.ci95() > 0 ? " ± " + format(c.ci95()) : "");
         if (c.passed()) {
-            return c.metric() + " " + format(c.value()) + " " + c.comparator() + " " + format(c.threshold())
-                    + " (margin " + format(c.margin()) + ")";
+            return c.metric() + " " + value + " " + c.comparator() + " " + format(c.threshold())
+                    + (c.margin() >= 0 ? " (margin " + format(c.margin()) + ")"
+                    : " (within its 95 % interval; misses by " + format(-c.margin()) + " as measured)");
         }
         String violated = c.comparator().equals("<=") ? ">" : "<";
-        return c.metric() + " " + format(c.value()) + " " + violated + " " + format(c.threshold())
+        return c.metric() + " " + value + " " + violated + " " + format(c.threshold())
                 + " (misses by " + format(-c.margin()) + ")";
     }
 

@@ -38,6 +38,22 @@ class VerdictPolicyTest {
     }
 
     @Test
+    void shouldFailACheckWithAnIntervalOnlyWhenTheWholeIntervalIsOnTheWrongSide() {
+        Threshold mia = new Threshold("mia.accuracy", Comparator.AT_MOST, 0.65);
+
+        // 4 members: 0.75 measured, but 0.75 - 0.31 is within the bound: a violation is possible, not shown
+        Verdict small = VerdictPolicy.judge(List.of(mia), metrics("mia.accuracy", 0.75, "mia.accuracy.ci95", 0.31));
+        assertTrue(small.passed(), small.reason());
+        assertEquals("passed all 1 checks: mia.accuracy 0.75 ± 0.31 <= 0.65 (within its 95 % interval; misses by 0.1"
+                + " as measured)", small.reason());
+
+        // 500 members: 0.75 ± 0.03 is above the bound throughout
+        Verdict large = VerdictPolicy.judge(List.of(mia), metrics("mia.accuracy", 0.75, "mia.accuracy.ci95", 0.03));
+        assertFalse(large.passed(), large.reason());
+        assertEquals("failed 1 of 1 checks: mia.accuracy 0.75 ± 0.03 > 0.65 (misses by 0.1)", large.reason());
+    }
+
+    @Test
     void shouldPassBothComparatorsOnExactEquality() {
         Verdict v = VerdictPolicy.judge(List.of(FORGET, RETAIN), metrics("forget.accuracy", 0.2,
                 "retain.accuracy", 0.8));

@@ -30,6 +30,8 @@ public final class MembershipInference {
      * a prediction can be.
      */
     static final double NON_FINITE_LOSS = -Math.log(Float.MIN_VALUE);
+    /** Below two members and two non-members no fold holds both a training and a held-out sample. */
+    public static final int MIN_PER_SIDE = 2;
 
     private MembershipInference() {
     }
@@ -40,8 +42,10 @@ public final class MembershipInference {
      * @param accuracy mean held-out accuracy over the folds
      * @param auc AUC of the out-of-fold member probabilities
      * @param samplesPerSide members used (= non-members used)
+     * @param accuracyCi95 half-width of the 95 % Wilson interval of {@code accuracy} over its
+     *     {@code 2 * samplesPerSide} out-of-fold guesses
      */
-    public record Result(double accuracy, double auc, int samplesPerSide) {
+    public record Result(double accuracy, double auc, int samplesPerSide, double accuracyCi95) {
     }
 
     /**
@@ -50,17 +54,21 @@ public final class MembershipInference {
      * @param memberLosses per-sample losses of members
      * @param nonMemberLosses per-sample losses of non-members
      * @param maxPerSide at most this many of each side are used (randomly chosen)
-     * @param folds number of stratified folds
+     * @param maxFolds number of stratified folds; fewer (one per member) when fewer members are available
      * @param seed sampling and fold seed
-     * @return accuracy and AUC
+     * @return accuracy, its uncertainty and AUC
      */
-    public static Result attack(float[] memberLosses, float[] nonMemberLosses, int maxPerSide, int folds, long seed) {
+    public static Result attack(float[] memberLosses, float[] nonMemberLosses, int maxPerSide, int maxFolds,
+            long seed) {
         Random random = new Random(seed);
         int n = Math.min(maxPerSide, Math.min(memberLosses.length, nonMemberLosses.length));
-        if (n < folds) {
-            throw new IllegalArgumentException("membership inference needs at least " + folds + " members and "
-                    + "non-members; got " + memberLosses.length + " and " + nonMemberLosses.length);
+        if (n < MIN_PER_SIDE) {
+            throw new IllegalArgumentException("membership inference needs at least " + MIN_PER_SIDE + " members"
+                    + " and non-members; got " + memberLosses.length + " and " + nonMemberLosses.length);
         }
+        // A small forget set is still measured, with one fold per member, and its wide interval says how little
+        // that measurement shows.
+        int folds = Math.min(maxFolds, n);
         double[] members = pick(memberLosses, n, random);
         double[] nonMembers = pick(nonMemberLosses, n, random);
         int[] memberFold = folds(n, folds, random);
@@ -110,7 +118,22 @@ public final class MembershipInference {
             }
             accuracySum += (double) correct / total;
         }
-        return new Result(accuracySum / folds, auc(memberScore, nonMemberScore), n);
+        double accuracy = accuracySum / folds;
+        return new Result(accuracy, auc(memberScore, nonMemberScore), n, wilsonHalfWidth(accuracy, 2 * n));
+    }
+
+    /**
+     * Half-width of the 95 % Wilson score interval of a proportion (unlike the normal approximation, not zero at
+     * 0 or 1 and sensible for a handful of trials).
+     *
+     * @param p the observed proportion
+     * @param trials how many trials it is over
+     * @return the half-width
+     */
+    static double wilsonHalfWidth(double p, int trials) {
+        double z = 1.959964;
+        double z2n = z * z / trials;
+        return z * Math.sqrt(p * (1 - p) / trials + z2n / (4 * trials)) / (1 + z2n);
     }
 
     /**

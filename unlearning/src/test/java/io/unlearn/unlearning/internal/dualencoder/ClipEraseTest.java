@@ -65,6 +65,10 @@ class ClipEraseTest {
                     >= before.values().get(DualEncoders.RETAIN_ZEROSHOT_ACCURACY) - 0.1, after.values().toString());
             for (String metric : DualEncoders.METRICS) {
                 double v = after.values().get(metric);
+                if (metric.equals("mia.members")) {
+                    assertTrue(v >= 2, metric + " = " + v);
+                    continue;
+                }
                 assertTrue(v >= (metric.endsWith(".advantage") ? -1 : 0) && v <= 1, metric + " = " + v);
             }
         }

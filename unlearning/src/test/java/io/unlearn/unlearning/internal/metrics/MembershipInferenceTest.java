@@ -47,6 +47,32 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void shouldMeasureAHandfulOfMembersWithOneFoldEachAndAWideInterval() {
+        // Given 4 forgotten samples, far fewer than the 10 folds asked for, and plenty of non-members
+        Random random = new Random(13);
+        float[] members = exponential(4, random, 0f);
+        float[] nonMembers = exponential(500, random, 0f);
+
+        MembershipInference.Result few = MembershipInference.attack(members, nonMembers, 1000, 10, 5);
+        MembershipInference.Result many = MembershipInference.attack(exponential(500, random, 0f), nonMembers,
+                1000, 10, 5);
+
+        // Then it is measured on 4 per side, and its interval is far wider than a large set's
+        assertEquals(4, few.samplesPerSide());
+        assertTrue(few.accuracy() >= 0 && few.accuracy() <= 1, "accuracy " + few.accuracy());
+        assertTrue(few.accuracyCi95() > 0.25, "ci95 " + few.accuracyCi95());
+        assertTrue(many.accuracyCi95() < 0.05, "ci95 " + many.accuracyCi95());
+    }
+
+    @Test
+    void shouldGiveTheWilsonIntervalWhichIsNotEmptyAtTheExtremes() {
+        // 8 of 8 right: Wilson's 95 % interval is [0.676, 1], half-width 0.162 around its centre
+        assertEquals(0.1621, MembershipInference.wilsonHalfWidth(1.0, 8), 1e-3);
+        assertEquals(MembershipInference.wilsonHalfWidth(0.3, 50), MembershipInference.wilsonHalfWidth(0.7, 50),
+                1e-12);
+    }
+
+    @Test
     void shouldComputeAucAsTheShareOfCorrectlyOrderedPairsWithTiesCountingHalf() {
         // pairs (p, n): (3,1) (3,2) (3,3)=half (1,1)=half (1,2)=0 (1,3)=0 -> 3 / 6
         assertEquals(0.5, MembershipInference.auc(new double[] {3, 1}, new double[] {1, 2, 3}), 1e-12);
