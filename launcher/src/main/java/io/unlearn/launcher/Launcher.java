@@ -165,7 +165,7 @@ public final class Launcher {
                                 List.of("retain.zeroshot.accuracy", ">=", 0.80)), 1, false));
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
                 for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -169,7 +169,7 @@ public final class DeletionScenario {
         return new Sent(sentAt, scopes, duplicateId, unknownModelId, untrainedDataIds);
     }
 
-    private static DeletionRequest.Builder base(String id, DeletionScope scope, Instant now) {
+    static DeletionRequest.Builder base(String id, DeletionScope scope, Instant now) {
         return DeletionRequest.newBuilder().setRequestId(id).setScope(scope).setRequestedAt(now);
     }
 

@@ -86,7 +86,8 @@ public final class RequestTracker implements AutoCloseable {
         }
     }
 
-    private void poll() {
+    /** Reads the statuses written since the last call (waits up to half a second for new ones). */
+    public void poll() {
         for (ConsumerRecord<String, RequestStatus> record : consumer.poll(Duration.ofMillis(500))) {
             history.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(record.value());
         }
