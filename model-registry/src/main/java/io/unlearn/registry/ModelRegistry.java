@@ -17,6 +17,7 @@ import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;
 import io.unlearn.registry.state.RegistryState;
+import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.v1.LineageEvent;
 import org.slf4j.Logger;
@@ -57,9 +58,11 @@ public final class ModelRegistry implements AutoCloseable {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         toClose.add(meters::close);
         state = new RegistryState(json);
-        Gauge.builder("registry.models", state, RegistryState::modelCount)
+        // Micrometer holds a gauge's state object weakly: state is this registry's field, so it lives as long as
+        // the registry does
+        Gauge.builder(ModelRegistryMetrics.MODELS, state, RegistryState::modelCount)
                 .description("Registered models").register(meters);
-        Gauge.builder("registry.versions", state, RegistryState::versionCount)
+        Gauge.builder(ModelRegistryMetrics.VERSIONS, state, RegistryState::versionCount)
                 .description("Recorded versions, bases included").register(meters);
 
         try {

@@ -57,6 +57,11 @@ public final class StreamProcessorApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final KafkaStreams streams;
+    /**
+     * Kafka Streams' own metrics ({@code kafka_stream_*}, names unchanged). A field because the gauges it binds use
+     * the binder itself as their state object, which Micrometer holds only weakly.
+     */
+    private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private ServiceEndpoint endpoint;
@@ -69,6 +74,7 @@ public final class StreamProcessorApp implements AutoCloseable {
         props.put(DeadLetterProductionExceptionHandler.METRICS_CONFIG, metrics);
         this.streams = new KafkaStreams(StreamProcessorTopology.build(cfg, registry,
                 new ManifestModelCatalog(cfg.knownModels()), metrics), props);
+        this.streamsMetrics = new KafkaStreamsMetrics(streams);
     }
 
     public static void main(String[] args) throws Exception {
@@ -100,7 +106,7 @@ public final class StreamProcessorApp implements AutoCloseable {
                 stopped.countDown();
             }
         });
-        new KafkaStreamsMetrics(streams).bindTo(meters);
+        streamsMetrics.bindTo(meters);
         endpoint = ServiceEndpoint.start("0.0.0.0", cfg.httpPort(), meters::scrape,
                 () -> new ServiceEndpoint.Health(streams.state().isRunningOrRebalancing(), streams.state().name()));
         streams.start();
@@ -132,6 +138,7 @@ public final class StreamProcessorApp implements AutoCloseable {
             endpoint.close();
         }
         registry.close();
+        streamsMetrics.close();
         meters.close();
         stopped.countDown();
     }

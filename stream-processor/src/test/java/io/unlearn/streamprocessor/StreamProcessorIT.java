@@ -122,8 +122,10 @@ class StreamProcessorIT {
             assertEquals(200, health.statusCode());
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.httpPort()
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(metrics.contains("unlearn_request_statuses_total{state=\"BATCHED\"}"), metrics);
-            assertTrue(metrics.contains("unlearn_batch_requests_count{trigger=\"MAX_REQUESTS\"}"), metrics);
+            assertTrue(metrics.contains("unlearn_streamprocessor_request_statuses_total{state=\"BATCHED\"}"),
+                    metrics);
+            assertTrue(metrics.contains("unlearn_streamprocessor_batch_requests_count{trigger=\"MAX_REQUESTS\"}"),
+                    metrics);
         }
         scenario.assertOutcome(outcome);
     }

@@ -176,7 +176,7 @@ class StreamProcessorTopologyTest {
         // and the stream went on: the valid requests were batched
         assertEquals(List.of("r-ok", "r-ok2"), batches.readValuesToList().get(0).getRequests().stream()
                 .map(BatchedRequest::getRequestId).toList());
-        assertEquals(4.0, meters.counter("unlearn.dead.letter.records").count());
+        assertEquals(4.0, meters.get("unlearn.streamprocessor.dead.letter.records").counter().count());
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String key) {
@@ -494,16 +494,30 @@ class StreamProcessorTopologyTest {
     // --- metrics -----------------------------------------------------------------------------------------------
 
     @Test
-    void shouldCountStatusesPerStateAndBatchSizesPerTrigger() {
+    void shouldCountStatusesPerStateAndBatchSizesPerTriggerUnderTheDashboardsNames() {
         send(samples("r-1", "m1", "s1"));
         send(samples("r-1", "m1", "s1"));
         send(samples("r-2", "m-unknown", "s1"));
         driver.advanceWallClockTime(Duration.ofSeconds(1));
 
-        assertEquals(1.0, meters.counter("unlearn.request.statuses", "state", "BATCHED").count());
-        assertEquals(1.0, meters.counter("unlearn.request.statuses", "state", "DUPLICATE_OF").count());
-        assertEquals(1.0, meters.counter("unlearn.request.statuses", "state", "REJECTED").count());
-        assertEquals(1, meters.summary("unlearn.batch.requests", "trigger", "MAX_WAIT").count());
-        assertEquals(1.0, meters.summary("unlearn.batch.requests", "trigger", "MAX_WAIT").totalAmount());
+        // get(...) fails on a missing name, where counter(...) would quietly create it
+        assertEquals(1.0, meters.get("unlearn.streamprocessor.request.statuses").tag("state", "BATCHED").counter()
+                .count());
+        assertEquals(1.0, meters.get("unlearn.streamprocessor.request.statuses").tag("state", "DUPLICATE_OF")
+                .counter().count());
+        assertEquals(1.0, meters.get("unlearn.streamprocessor.request.statuses").tag("state", "REJECTED").counter()
+                .count());
+        assertEquals(1, meters.get("unlearn.streamprocessor.batch.requests").tag("trigger", "MAX_WAIT").summary()
+                .count());
+        assertEquals(1.0, meters.get("unlearn.streamprocessor.batch.requests").tag("trigger", "MAX_WAIT").summary()
+                .totalAmount());
+        assertEquals(1.0, meters.get("unlearn.streamprocessor.batch.samples").tag("trigger", "MAX_WAIT").summary()
+                .totalAmount());
+        assertEquals(1, meters.get("unlearn.streamprocessor.batch.wait").tag("trigger", "MAX_WAIT").timer().count());
+        assertEquals(0.0, meters.get("unlearn.streamprocessor.dead.letter.records").counter().count());
+        assertEquals(0.0, meters.get("unlearn.streamprocessor.manifest.entries.skipped").counter().count());
+        assertEquals(0.0, meters.get("unlearn.streamprocessor.model.entries.skipped").counter().count());
+        meters.getMeters().forEach(m -> assertTrue(m.getId().getName().startsWith("unlearn.streamprocessor."),
+                m.getId().getName()));
     }
 }

@@ -82,7 +82,7 @@ public final class UnlearnWorker implements AutoCloseable {
                         config.transactionalId())),
                 new KafkaProducer<>(TransactionalTaskLoop.producerConfig(producerCommon, config.transactionalId())),
                 schemas, UnlearningBatch.class, loopSettings, job);
-        metrics.bindLoop(loop::stats);
+        metrics.bindLoop(loop);
 
         ServiceEndpoint endpoint;
         try {

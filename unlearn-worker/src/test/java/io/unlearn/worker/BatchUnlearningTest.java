@@ -63,6 +63,7 @@ class BatchUnlearningTest {
     private String baseDigest;
     private final Map<String, RegisteredModel> registry = new java.util.HashMap<>();
     private Function<String, Optional<RegisteredModel>> models = id -> Optional.ofNullable(registry.get(id));
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeAll
     static void trainATinyBaseModel() throws IOException {
@@ -109,7 +110,7 @@ class BatchUnlearningTest {
     private BatchUnlearning job() {
         return new BatchUnlearning(models, store, Unlearning::dataset, new BatchUnlearning.Settings("cands",
                 "statuses", Duration.ofMillis(10), Duration.ofMillis(20)),
-                new UnlearnWorkerMetrics(new SimpleMeterRegistry()), Clock.fixed(NOW, ZoneOffset.UTC));
+                new UnlearnWorkerMetrics(meters), Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private static List<RequestStatus> statuses(TaskOutcome outcome) {
@@ -153,6 +154,12 @@ class BatchUnlearningTest {
                 ModelHandle child = Unlearning.loadModel(in)) {
             assertEquals(ForgetRequest.ofSamples(Set.of("3", "7")), child.forgotten());
         }
+
+        // And the meters a dashboard reads count it (get(...) fails on a missing name or tag)
+        assertEquals(1.0, meters.get("unlearn.worker.batches").tag("outcome", "candidate").tag("method", "fine_tune")
+                .counter().count());
+        assertEquals(1, meters.get("unlearn.worker.unlearning.duration").tag("method", "fine_tune").timer().count());
+        assertEquals(2.0, meters.get("unlearn.worker.forget.samples").counter().count());
     }
 
     @Test
@@ -164,6 +171,8 @@ class BatchUnlearningTest {
         assertEquals(RequestState.FAILED, s.getState());
         assertNull(s.getVersionId());
         assertTrue(s.getReason().contains("unknown model 'nope'"), s.getReason());
+        assertEquals(1.0, meters.get("unlearn.worker.batches").tag("outcome", "failed").tag("method", "none")
+                .counter().count());
     }
 
     @Test
@@ -220,6 +229,7 @@ class BatchUnlearningTest {
 
         TaskOutcome.RetryLater later = assertInstanceOf(TaskOutcome.RetryLater.class, outcome);
         assertTrue(later.why().contains("v-1"), later.why());
+        assertEquals(1.0, meters.get("unlearn.worker.waits").tag("reason", "verdict").counter().count());
     }
 
     @Test
@@ -268,6 +278,7 @@ class BatchUnlearningTest {
         TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
 
         assertTrue(assertInstanceOf(TaskOutcome.RetryLater.class, outcome).why().contains("connection refused"));
+        assertEquals(1.0, meters.get("unlearn.worker.waits").tag("reason", "unavailable").counter().count());
     }
 
     @Test

@@ -255,6 +255,7 @@ class UnlearnWorkerIT {
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("unlearn_worker_batches_total{method=\"fine_tune\",outcome=\"candidate\"}"),
                     metrics);
+            assertTrue(metrics.contains("unlearn_worker_loop_committed_total "), metrics);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.unlearn.verifier;
 
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
@@ -93,10 +92,7 @@ public final class Verifier implements AutoCloseable {
                         return outputs(verification.abandoned(candidate, error));
                     }
                 });
-        FunctionCounter.builder("verifier.dead.letters", loop, l -> l.stats().deadLettered())
-                .description("Candidate records sent to the dead-letter topic").register(meters);
-        FunctionCounter.builder("verifier.aborted.transactions", loop, l -> l.stats().aborted())
-                .description("Output transactions aborted and retried").register(meters);
+        metrics.bindLoop(loop);
         try {
             this.endpoint = ServiceEndpoint.start(config.httpHost(), config.httpPort(), meters::scrape, () -> {
                 List<String> now = problems();

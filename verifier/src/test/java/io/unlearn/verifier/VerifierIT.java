@@ -240,10 +240,10 @@ class VerifierIT {
         HttpResponse<String> health = get("http://127.0.0.1:" + verifier.httpPort() + "/health");
         assertEquals(200, health.statusCode(), health.body());
         String metrics = get("http://127.0.0.1:" + verifier.httpPort() + "/metrics").body();
-        assertTrue(metrics.contains("verifier_verdicts_total{verdict=\"PASSED\"} 1.0"), metrics);
-        assertTrue(metrics.contains("verifier_verdicts_total{verdict=\"FAILED\"} 2.0"), metrics);
-        assertTrue(metrics.contains("verifier_retry_batches_total 2.0"), metrics);
-        assertTrue(metrics.contains("verifier_dead_letters_total 1.0"), metrics);
+        assertTrue(metrics.contains("unlearn_verifier_verdicts_total{verdict=\"PASSED\"} 1.0"), metrics);
+        assertTrue(metrics.contains("unlearn_verifier_verdicts_total{verdict=\"FAILED\"} 2.0"), metrics);
+        assertTrue(metrics.contains("unlearn_verifier_retry_batches_total 2.0"), metrics);
+        assertTrue(metrics.contains("unlearn_verifier_loop_dead_letters_total 1.0"), metrics);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -15,6 +15,7 @@ import io.unlearn.registry.lineage.LineageVerifier;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;
 import io.unlearn.registry.state.RegistryState;
+import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.v1.LineageEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,7 +154,7 @@ public final class RegistryHttpServer implements AutoCloseable {
         try {
             send(exchange, reply);
         } finally {
-            sample.stop(meters.timer("registry.http.requests", "route", route, "method", method,
+            sample.stop(meters.timer(ModelRegistryMetrics.HTTP_REQUESTS, "route", route, "method", method,
                     "status", Integer.toString(reply.status())));
         }
     }
@@ -218,16 +219,16 @@ public final class RegistryHttpServer implements AutoCloseable {
         try {
             registration = parser.parse(readBody(exchange));
         } catch (InvalidRegistrationException e) {
-            meters.counter("registry.registrations", "outcome", "invalid").increment();
+            meters.counter(ModelRegistryMetrics.REGISTRATIONS, "outcome", "invalid").increment();
             throw e;
         }
         try {
             registrar.register(registration);
         } catch (ModelAlreadyRegisteredException e) {
-            meters.counter("registry.registrations", "outcome", "conflict").increment();
+            meters.counter(ModelRegistryMetrics.REGISTRATIONS, "outcome", "conflict").increment();
             throw e;
         }
-        meters.counter("registry.registrations", "outcome", "created").increment();
+        meters.counter(ModelRegistryMetrics.REGISTRATIONS, "outcome", "created").increment();
         exchange.getResponseHeaders().set("Location", "/models/" + registration.modelId());
         return Reply.json(201, state.model(registration.modelId()));
     }
@@ -259,7 +260,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             detail.put("problem", b.problem());
             result.put("break", detail);
         });
-        meters.counter("registry.lineage.verifications", "outcome", chainBreak.isPresent() ? "broken" : "ok")
+        meters.counter(ModelRegistryMetrics.LINEAGE_VERIFICATIONS, "outcome", chainBreak.isPresent() ? "broken" : "ok")
                 .increment();
         return result;
     }

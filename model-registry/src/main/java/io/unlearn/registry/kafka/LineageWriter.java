@@ -9,6 +9,7 @@ import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.recording.Outcome;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.state.RegistryState;
+import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.deadletter.DeadLetterHeaders;
@@ -124,7 +125,7 @@ public final class LineageWriter implements AutoCloseable {
         this.modelSerde = AvroSerde.forTopic(Topics.MODELS, schemas);
         this.candidateSerde = AvroSerde.forTopic(Topics.CANDIDATES, schemas);
         this.verificationSerde = AvroSerde.forTopic(Topics.VERIFICATIONS, schemas);
-        this.transactions = Timer.builder("registry.transaction.duration")
+        this.transactions = Timer.builder(ModelRegistryMetrics.TRANSACTION_DURATION)
                 .description("Time from beginning a lineage transaction to its events being in the state")
                 .register(meters);
         this.consumer = consumer;
@@ -240,7 +241,8 @@ public final class LineageWriter implements AutoCloseable {
             try {
                 Outcome.Append append = recorder.registerBase(r.registration(), r.digest(), state);
                 commit(append.events(), append.manifestEntries(), append.modelEntries(), null, Map.of());
-                meters.counter("registry.inputs", "input", "registration", "outcome", append.tag()).increment();
+                meters.counter(ModelRegistryMetrics.INPUTS, "input", "registration", "outcome", append.tag())
+                        .increment();
                 r.done().complete(append.events());
             } catch (FatalWriterException e) {
                 r.done().completeExceptionally(new RegistryUnavailableException(e.getMessage(), e.getCause()));
@@ -274,7 +276,7 @@ public final class LineageWriter implements AutoCloseable {
                 LOG.warn("Cannot decode {} now, retrying in {} ms: {}", where(record), RETRY_PAUSE.toMillis(),
                         e.getMessage());
                 pauseAt(record, RETRY_PAUSE);
-                meters.counter("registry.inputs", "input", input, "outcome", "retried").increment();
+                meters.counter(ModelRegistryMetrics.INPUTS, "input", input, "outcome", "retried").increment();
                 return false;
             }
             outcome = new Outcome.Rejected(where(record) + " cannot be decoded: " + e.getMessage());
@@ -285,7 +287,7 @@ public final class LineageWriter implements AutoCloseable {
             long since = deferredSince.computeIfAbsent(key, k -> System.currentTimeMillis());
             if (System.currentTimeMillis() - since < config.candidateWait().toMillis()) {
                 pauseAt(record, DEFER_PAUSE);
-                meters.counter("registry.inputs", "input", input, "outcome", outcome.tag()).increment();
+                meters.counter(ModelRegistryMetrics.INPUTS, "input", input, "outcome", outcome.tag()).increment();
                 return false;
             }
             outcome = new Outcome.Rejected(deferred.reason() + ", and the candidate did not appear within "
@@ -296,7 +298,7 @@ public final class LineageWriter implements AutoCloseable {
         if (!commitOrRewind(record, outcome, cause, offsets)) {
             return false;
         }
-        meters.counter("registry.inputs", "input", input, "outcome", outcome.tag()).increment();
+        meters.counter(ModelRegistryMetrics.INPUTS, "input", input, "outcome", outcome.tag()).increment();
         return true;
     }
 
@@ -355,12 +357,12 @@ public final class LineageWriter implements AutoCloseable {
             }
             producer.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            meters.counter("registry.transactions", "outcome", "fatal").increment();
+            meters.counter(ModelRegistryMetrics.TRANSACTIONS, "outcome", "fatal").increment();
             throw new FatalWriterException("this registry can no longer write the lineage ("
                     + e.getClass().getSimpleName() + "); another instance with registry.id=" + config.registryId()
                     + " may have taken over", e);
         } catch (KafkaException | SchemaContractException e) {
-            meters.counter("registry.transactions", "outcome", "aborted").increment();
+            meters.counter(ModelRegistryMetrics.TRANSACTIONS, "outcome", "aborted").increment();
             try {
                 producer.abortTransaction();
             } catch (KafkaException abortFailure) {
@@ -368,8 +370,9 @@ public final class LineageWriter implements AutoCloseable {
             }
             throw new AbortedException(e);
         }
-        meters.counter("registry.transactions", "outcome", "committed").increment();
-        events.forEach(e -> meters.counter("registry.lineage.events", "type", e.getType().name()).increment());
+        meters.counter(ModelRegistryMetrics.TRANSACTIONS, "outcome", "committed").increment();
+        events.forEach(e -> meters.counter(ModelRegistryMetrics.LINEAGE_EVENTS, "type", e.getType().name())
+                .increment());
         Map<TopicPartition, Long> written = new HashMap<>();
         for (Future<RecordMetadata> send : stateSends) {
             RecordMetadata metadata = get(send);

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.state.RegistryState;
+import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.errors.SchemaContractException;
@@ -210,21 +211,21 @@ public final class StateReader implements StateProgress, AutoCloseable {
             } else {
                 state.apply(manifestSerde.deserialize(topic, record.value()));
             }
-            meters.counter("registry.state.records", "topic", kind, "outcome", "applied").increment();
+            meters.counter(ModelRegistryMetrics.STATE_RECORDS, "topic", kind, "outcome", "applied").increment();
             return true;
         } catch (SchemaContractException e) {
             if (e.isRetryable()) {
-                meters.counter("registry.state.records", "topic", kind, "outcome", "retried").increment();
+                meters.counter(ModelRegistryMetrics.STATE_RECORDS, "topic", kind, "outcome", "retried").increment();
                 LOG.warn("Cannot decode {}-{}@{} now, retrying in {} ms: {}", topic, record.partition(),
                         record.offset(), RETRY_BACKOFF.toMillis(), e.getMessage());
                 return false;
             }
-            meters.counter("registry.state.records", "topic", kind, "outcome", "undecodable").increment();
+            meters.counter(ModelRegistryMetrics.STATE_RECORDS, "topic", kind, "outcome", "undecodable").increment();
             LOG.warn("Skipping undecodable record {}-{}@{}: {}", topic, record.partition(), record.offset(),
                     e.getMessage());
             return true;
         } catch (RuntimeException e) {
-            meters.counter("registry.state.records", "topic", kind, "outcome", "failed").increment();
+            meters.counter(ModelRegistryMetrics.STATE_RECORDS, "topic", kind, "outcome", "failed").increment();
             LOG.error("Skipping record {}-{}@{} that the state cannot take", topic, record.partition(),
                     record.offset(), e);
             return true;

@@ -110,6 +110,8 @@ class RegistryHttpServerTest {
 
         assertEquals(409, again.statusCode());
         assertTrue(again.body().contains("model 'm1' is already registered"), again.body());
+        assertEquals(1.0, meters.get("unlearn.registry.registrations").tag("outcome", "created").counter().count());
+        assertEquals(1.0, meters.get("unlearn.registry.registrations").tag("outcome", "conflict").counter().count());
     }
 
     @Test
@@ -176,6 +178,10 @@ class RegistryHttpServerTest {
         assertEquals("v1", result.get("break").get("versionId").asText());
         assertEquals(1, result.get("break").get("sequence").asLong());
         assertTrue(result.get("break").get("problem").asText().contains("was altered"), result.toString());
+        assertEquals(1.0, meters.get("unlearn.registry.lineage.verifications").tag("outcome", "ok").counter()
+                .count());
+        assertEquals(1.0, meters.get("unlearn.registry.lineage.verifications").tag("outcome", "broken").counter()
+                .count());
     }
 
     @Test
@@ -198,7 +204,7 @@ class RegistryHttpServerTest {
 
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertTrue(page.body().contains("<h1>Model registry</h1>"));
-        assertTrue(metrics.body().contains("registry_http_requests_seconds_count{method=\"GET\",route=\"/models/{id}\","
-                + "status=\"404\"} 1"), metrics.body());
+        assertTrue(metrics.body().contains("unlearn_registry_http_requests_seconds_count{method=\"GET\","
+                + "route=\"/models/{id}\",status=\"404\"} 1"), metrics.body());
     }
 }

@@ -202,7 +202,16 @@ class LineageWriterTest {
         assertEquals(List.of(LineageEventType.BASE_REGISTERED, LineageEventType.CANDIDATE_RECORDED),
                 lineage.stream().map(LineageEvent::getType).toList());
         assertEquals(1, lineage.get(1).getSequence());
-        assertEquals(1.0, meters.counter("registry.transactions", "outcome", "aborted").count());
+        // And the meters a dashboard reads say so (get(...) fails on a missing name or tag)
+        await(() -> meters.find("unlearn.registry.inputs").tag("input", "candidate").tag("outcome", "recorded")
+                .counter() != null, "the recorded input is counted");
+        assertEquals(1.0, meters.get("unlearn.registry.inputs").tag("input", "candidate").tag("outcome", "recorded")
+                .counter().count());
+        assertEquals(1.0, meters.get("unlearn.registry.transactions").tag("outcome", "aborted").counter().count());
+        assertTrue(meters.get("unlearn.registry.transactions").tag("outcome", "committed").counter().count() >= 2);
+        assertEquals(1.0, meters.get("unlearn.registry.lineage.events").tag("type", "CANDIDATE_RECORDED").counter()
+                .count());
+        assertTrue(meters.get("unlearn.registry.transaction.duration").timer().count() >= 1);
     }
 
     @Test

@@ -1,2 +1,2 @@
-/** The one HTTP endpoint every service serves: {@code /health} and {@code /metrics}. */
+/** What every service shares to be observed: the {@code /health} and {@code /metrics} endpoint and the metric names. */
 package io.unlearn.kit.observability;

@@ -25,7 +25,8 @@ import java.util.Optional;
 /**
  * What the stream-processor does when one of its output records cannot be written: a record that can never be
  * written (too large, invalid) becomes a dead letter and processing continues; a transient failure is retried; any
- * other failure fails the stream thread. Every outcome counts in {@code unlearn.production.errors{outcome}}.
+ * other failure fails the stream thread. Every outcome counts in
+ * {@code unlearn.streamprocessor.production.errors{outcome}}.
  *
  * <p>The dead letter holds the input record that led to the failed output (its key, value and headers, with
  * {@code __unlearn.errors.*} headers naming the output topic and the error), so an operator can re-send it once

@@ -64,7 +64,7 @@ class DeadLetterProductionExceptionHandlerTest {
                 + "message is 3800005 bytes"), message);
         assertEquals("unlearning.deletion-requests", DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.TOPIC));
         assertEquals("17", DeadLetterHeaders.text(letter.headers(), DeadLetterHeaders.OFFSET));
-        assertEquals(1.0, meters.counter("unlearn.production.errors", "outcome", "dead_letter").count());
+        assertEquals(1.0, meters.counter("unlearn.streamprocessor.production.errors", "outcome", "dead_letter").count());
     }
 
     @Test
@@ -84,7 +84,7 @@ class DeadLetterProductionExceptionHandlerTest {
         assertArrayEquals(INPUT_VALUE, tooLarge.deadLetterQueueRecords().get(0).value());
         assertEquals(Result.FAIL, other.result());
         assertTrue(other.deadLetterQueueRecords().isEmpty());
-        assertEquals(1.0, meters.counter("unlearn.production.errors", "outcome", "fail").count());
+        assertEquals(1.0, meters.counter("unlearn.streamprocessor.production.errors", "outcome", "fail").count());
     }
 
     @Test
@@ -93,7 +93,7 @@ class DeadLetterProductionExceptionHandlerTest {
                 new NotEnoughReplicasException("not enough replicas"));
 
         assertEquals(Result.RETRY, response.result());
-        assertEquals(1.0, meters.counter("unlearn.production.errors", "outcome", "retry").count());
+        assertEquals(1.0, meters.counter("unlearn.streamprocessor.production.errors", "outcome", "retry").count());
     }
 
     /** The input record {@code unlearning.deletion-requests-0@17} that led to the failed output. */

@@ -1,25 +1,28 @@
 package io.unlearn.worker.observability;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.unlearn.kit.observability.MeterPrefix;
+import io.unlearn.kit.observability.TaskLoopMeters;
 import io.unlearn.kit.processing.TransactionalTaskLoop;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
- * The worker's meters. Tags are low-cardinality ({@code outcome}, {@code method}, {@code reason}); model and
- * request ids never appear in a tag.
+ * The worker's meters, named {@code unlearn.worker.*} ({@link MeterPrefix}). Tags are low-cardinality
+ * ({@code outcome}, {@code method}, {@code reason}); model and request ids never appear in a tag.
  * <ul>
  *   <li>{@code unlearn.worker.batches} (outcome = candidate | failed | already_forgotten, method)</li>
  *   <li>{@code unlearn.worker.unlearning.duration} (method): wall time of the method</li>
  *   <li>{@code unlearn.worker.forget.samples}: samples in D_f, summed</li>
  *   <li>{@code unlearn.worker.waits} (reason = verdict | unavailable): batches postponed</li>
- *   <li>{@code unlearn.worker.loop.committed | retries | dead.letters | aborted}: the consumer loop's counters</li>
+ *   <li>{@code unlearn.worker.loop.committed | retries | dead.letters | aborted}: the consumer loop's counters
+ *   ({@link TaskLoopMeters})</li>
  * </ul>
  */
 public final class UnlearnWorkerMetrics {
+
+    private static final MeterPrefix P = MeterPrefix.WORKER;
 
     private final MeterRegistry registry;
 
@@ -42,7 +45,7 @@ public final class UnlearnWorkerMetrics {
      * @param method the method's name, or {@code none} when none ran
      */
     public void batch(String outcome, String method) {
-        Counter.builder("unlearn.worker.batches").tag("outcome", outcome).tag("method", method)
+        Counter.builder(P.of("batches")).tag("outcome", outcome).tag("method", method)
                 .description("Batches finished, by outcome").register(registry).increment();
     }
 
@@ -54,9 +57,9 @@ public final class UnlearnWorkerMetrics {
      * @param forgetSamples |D_f|
      */
     public void unlearning(String method, Duration wallTime, int forgetSamples) {
-        Timer.builder("unlearn.worker.unlearning.duration").tag("method", method)
+        Timer.builder(P.of("unlearning.duration")).tag("method", method)
                 .description("Wall time of the unlearning method").register(registry).record(wallTime);
-        Counter.builder("unlearn.worker.forget.samples").description("Samples unlearned (|D_f|, summed)")
+        Counter.builder(P.of("forget.samples")).description("Samples unlearned (|D_f|, summed)")
                 .register(registry).increment(forgetSamples);
     }
 
@@ -66,23 +69,16 @@ public final class UnlearnWorkerMetrics {
      * @param reason verdict (waiting for the previous candidate's verdict) or unavailable (a dependency is down)
      */
     public void waited(String reason) {
-        Counter.builder("unlearn.worker.waits").tag("reason", reason)
+        Counter.builder(P.of("waits")).tag("reason", reason)
                 .description("Batches postponed, by reason").register(registry).increment();
     }
 
     /**
-     * Exposes the consumer loop's counters.
+     * Exposes the consumer loop's counters, read at scrape time.
      *
-     * @param stats the loop's counters, read at scrape time
+     * @param loop the worker's loop; the meters read it for as long as the worker holds it
      */
-    public void bindLoop(Supplier<TransactionalTaskLoop.Stats> stats) {
-        FunctionCounter.builder("unlearn.worker.loop.committed", stats, s -> s.get().committed())
-                .description("Batches committed with their outputs").register(registry);
-        FunctionCounter.builder("unlearn.worker.loop.retries", stats, s -> s.get().retries())
-                .description("Batch or commit retries scheduled").register(registry);
-        FunctionCounter.builder("unlearn.worker.loop.dead.letters", stats, s -> s.get().deadLettered())
-                .description("Batches sent to the dead-letter topic").register(registry);
-        FunctionCounter.builder("unlearn.worker.loop.aborted", stats, s -> s.get().aborted())
-                .description("Transactions aborted").register(registry);
+    public void bindLoop(TransactionalTaskLoop<?> loop) {
+        TaskLoopMeters.bind(registry, P, loop);
     }
 }

@@ -1,0 +1,2 @@
+/** The model-registry's meter names. */
+package io.unlearn.registry.observability;
