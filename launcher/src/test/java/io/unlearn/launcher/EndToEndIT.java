@@ -275,6 +275,27 @@ class EndToEndIT {
 
     @Test
     @Order(5)
+    void aVerifierKilledMidCandidateJudgesEachCandidateExactlyOnceAfterItsRestart() throws Exception {
+        List<String> ids = sendSamples(CLASSIFIER, 10, "verifier-crash");
+        // UNLEARNED: the candidate is on its topic, so the verifier is about to judge it or judging it
+        awaitAnyState(ids, RequestState.UNLEARNED, Duration.ofMinutes(2));
+        deployment.kill(Service.VERIFIER);
+        deployment.restart(Service.VERIFIER, Duration.ofMinutes(3));
+        assertTrue(tracker.awaitSettled(ids, Duration.ofMinutes(3)), () -> "not settled after the restart: " + ids);
+        ids.forEach(id -> assertEquals(RequestState.VERIFIED, lastState(id), tracker.history(id)::toString));
+
+        // exactly one committed verdict per candidate: the killed instance's open transaction was aborted
+        Map<String, Integer> verdicts = new HashMap<>();
+        for (VerificationResult r : readAll(Topics.VERIFICATIONS.name(),
+                AvroSerde.forTopic(Topics.VERIFICATIONS, schemas).deserializer())) {
+            verdicts.merge(r.getVersionId(), 1, Integer::sum);
+        }
+        verdicts.forEach((version, count) -> assertEquals(1, count, version + " judged " + count + " times"));
+        assertEquals("OK", get("/lineage/verify").path("status").asText());
+    }
+
+    @Test
+    @Order(6)
     void aRestartedRegistryGivesTheSameAnswers() {
         JsonNode models = get("/models");
         JsonNode classifier = get("/models/" + CLASSIFIER);
@@ -285,7 +306,7 @@ class EndToEndIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void tamperingWithAStoredArtifactIsNamedByTheChainCheck() throws IOException {
         JsonNode current = get("/models/" + CLASSIFIER);
         String production = current.path("aliases").path("production").asText();
