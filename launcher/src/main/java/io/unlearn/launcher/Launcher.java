@@ -162,7 +162,7 @@ public final class Launcher {
                         2, false),
                 new ModelSpec(DUAL_ENCODER, "dual_encoder", "cliperase", Map.of(),
                         List.of(List.of("forget.i2t.recall5.advantage", "<=", 0.05),
-                                List.of("retain.zeroshot.accuracy", ">=", 0.80)), 1, false));
+                                List.of("retain.zeroshot.accuracy", ">=", 0.80)), 2, false));
     }
 
     static void deleteRecursively(Path dir) throws IOException {
