@@ -151,9 +151,12 @@ class EndToEndIT {
             RequestStatus last = tracker.history(id).get(tracker.history(id).size() - 1);
             assertEquals(RequestState.FAILED, last.getState(), () -> id + ": " + tracker.history(id));
             assertTrue(last.getReason().contains("go on"), last::getReason);
-            assertTrue(sent.validRequestIds().stream().map(tracker::history).flatMap(List::stream)
-                    .anyMatch(s -> last.getBatchId().equals(s.getBatchId()) && s.getState() == RequestState.VERIFIED),
-                    () -> "no request of " + last.getBatchId() + " was verified");
+            // Which requests share its batch depends on arrival timing; whichever do end VERIFIED.
+            sent.validRequestIds().stream()
+                    .filter(other -> tracker.history(other).stream()
+                            .anyMatch(s -> last.getBatchId().equals(s.getBatchId())))
+                    .forEach(other -> assertEquals(RequestState.VERIFIED, lastState(other),
+                            () -> other + " shared " + last.getBatchId() + ": " + tracker.history(other)));
         }
         assertTrue(tracker.history(sent.duplicateId()).stream()
                 .anyMatch(s -> s.getState() == RequestState.DUPLICATE_OF), "the re-sent request is a duplicate");
