@@ -218,6 +218,7 @@ public final class LocalDeployment implements AutoCloseable {
             case UNLEARN_WORKER, VERIFIER -> {
                 s.put("artifact.dir", artifactDir.toString());
                 s.put("model.registry.url", modelRegistryUrl());
+                s.put("model.registry.auth.token", registryToken);
             }
         }
         return s;

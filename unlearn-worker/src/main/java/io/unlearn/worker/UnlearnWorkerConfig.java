@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Configuration of the unlearn-worker. Every default runs on one machine (broker on localhost:9092, schema registry
@@ -39,6 +40,11 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     public static final String MODEL_REGISTRY_URL_CONFIG = "model.registry.url";
     private static final String MODEL_REGISTRY_URL_DOC = "Base URL of the model-registry's REST API; the worker"
             + " reads GET /models/{id} for each batch.";
+
+    public static final String MODEL_REGISTRY_AUTH_TOKEN_CONFIG = "model.registry.auth.token";
+    private static final String MODEL_REGISTRY_AUTH_TOKEN_DOC = "The model-registry's http.auth.token, sent as a"
+            + " bearer token with every read; needed only when the registry runs with http.auth.reads=token."
+            + " Never logged. No default.";
 
     public static final String ARTIFACT_DIR_CONFIG = "artifact.dir";
     private static final String ARTIFACT_DIR_DOC = "Directory of the content-addressed artifact store shared with the"
@@ -139,6 +145,8 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
                     SCHEMA_REGISTRY_URL_DOC)
             .define(MODEL_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8082", HTTP_URL, Importance.HIGH,
                     MODEL_REGISTRY_URL_DOC)
+            .define(MODEL_REGISTRY_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                    MODEL_REGISTRY_AUTH_TOKEN_DOC)
             .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
                     ARTIFACT_DIR_DOC)
             .define(WORKER_ID_CONFIG, Type.STRING, "unlearn-worker", ID, Importance.MEDIUM, WORKER_ID_DOC)
@@ -202,6 +210,12 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     /** @return {@code model.registry.url} */
     public String modelRegistryUrl() {
         return getString(MODEL_REGISTRY_URL_CONFIG);
+    }
+
+    /** @return {@code model.registry.auth.token}, or null when not set */
+    public String modelRegistryToken() {
+        Password token = getPassword(MODEL_REGISTRY_AUTH_TOKEN_CONFIG);
+        return token == null ? null : token.value();
     }
 
     /** @return {@code artifact.dir} */

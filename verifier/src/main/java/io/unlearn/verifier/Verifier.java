@@ -66,7 +66,7 @@ public final class Verifier implements AutoCloseable {
         this.config = config;
         this.schemas = schemas;
         DirectoryArtifactStore artifacts = new DirectoryArtifactStore(config.artifactDir());
-        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl());
+        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl(), config.modelRegistryToken());
         this.verification = new CandidateVerification(registry::model, new CandidateEvaluation(artifacts,
                 new DatasetCache(), config.evaluationSettings(), config.referenceRecipe()),
                 new Escalation(Clock.systemUTC()));

@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,11 @@ public final class VerifierConfig extends AbstractConfig {
     public static final String MODEL_REGISTRY_URL_CONFIG = "model.registry.url";
     private static final String MODEL_REGISTRY_URL_DOC = "Base URL of the model-registry's REST API, where each"
             + " candidate's model, policy, dataset and parent digest are read (GET /models/{id}).";
+
+    public static final String MODEL_REGISTRY_AUTH_TOKEN_CONFIG = "model.registry.auth.token";
+    private static final String MODEL_REGISTRY_AUTH_TOKEN_DOC = "The model-registry's http.auth.token, sent as a"
+            + " bearer token with every read; needed only when the registry runs with http.auth.reads=token."
+            + " Never logged. No default.";
 
     public static final String ARTIFACT_DIR_CONFIG = "artifact.dir";
     private static final String ARTIFACT_DIR_DOC = "Directory of the content-addressed artifact store the worker"
@@ -171,6 +177,8 @@ public final class VerifierConfig extends AbstractConfig {
                     SCHEMA_REGISTRY_URL_DOC)
             .define(MODEL_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8082", HTTP_URL, Importance.HIGH,
                     MODEL_REGISTRY_URL_DOC)
+            .define(MODEL_REGISTRY_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                    MODEL_REGISTRY_AUTH_TOKEN_DOC)
             .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
                     ARTIFACT_DIR_DOC)
             .define(VERIFIER_ID_CONFIG, Type.STRING, "verifier", NON_BLANK, Importance.MEDIUM, VERIFIER_ID_DOC)
@@ -252,6 +260,12 @@ public final class VerifierConfig extends AbstractConfig {
 
     public String modelRegistryUrl() {
         return getString(MODEL_REGISTRY_URL_CONFIG);
+    }
+
+    /** @return {@code model.registry.auth.token}, or null when not set */
+    public String modelRegistryToken() {
+        Password token = getPassword(MODEL_REGISTRY_AUTH_TOKEN_CONFIG);
+        return token == null ? null : token.value();
     }
 
     public Path artifactDir() {
