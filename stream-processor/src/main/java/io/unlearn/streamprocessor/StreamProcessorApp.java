@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The stream-processor service: reads deletion requests, writes unlearning batches and request statuses,
- * exactly once. Serves {@code /health} and {@code /metrics} (Prometheus) on {@code http.port}.
+ * exactly once. Serves {@code /health} and {@code /metrics} (Prometheus) on {@code http.host:http.port}.
  *
  * <h2>Run it locally</h2>
  * With a broker on {@code localhost:9092} and Apicurio on {@code localhost:8081} (both started by the launcher),
@@ -101,11 +101,12 @@ public final class StreamProcessorApp implements AutoCloseable {
             }
         });
         new KafkaStreamsMetrics(streams).bindTo(meters);
-        endpoint = ServiceEndpoint.start("0.0.0.0", cfg.httpPort(), meters::scrape,
+        endpoint = ServiceEndpoint.start(cfg.httpHost(), cfg.httpPort(), meters::scrape,
                 () -> new ServiceEndpoint.Health(streams.state().isRunningOrRebalancing(), streams.state().name()));
         streams.start();
-        LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on port {}", cfg.applicationId(),
-                cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), endpoint.port());
+        LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on {}:{}", cfg.applicationId(),
+                cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), cfg.httpHost(),
+                endpoint.port());
     }
 
     /** The state of the stream threads. */

@@ -163,9 +163,14 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String KNOWN_MODELS_DOC = "Model ids accepted in addition to those seen in the training "
             + "manifest, comma-separated. Default empty.";
 
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    private static final String HTTP_HOST_DOC = "Address the /health and /metrics endpoint binds to: 127.0.0.1 "
+            + "serves this machine only; 0.0.0.0 every interface (e.g. for a scraper on another host). Default "
+            + "127.0.0.1.";
+
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the HTTP endpoint serving /health and /metrics (Prometheus "
-            + "text format) on all interfaces; 0 picks a free port. Default 8090.";
+            + "text format) on http.host; 0 picks a free port. Default 8090.";
 
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long, in milliseconds, a graceful shutdown waits for "
@@ -244,6 +249,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
             .define(BATCH_MAX_BYTES_CONFIG, Type.INT, 480 * 1024, Range.atLeast(1024), Importance.MEDIUM,
                     BATCH_MAX_BYTES_DOC)
             .define(KNOWN_MODELS_CONFIG, Type.LIST, "", Importance.MEDIUM, KNOWN_MODELS_DOC)
+            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.LOW, HTTP_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8090, Range.between(0, 65_535), Importance.LOW, HTTP_PORT_DOC)
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
 
@@ -514,6 +521,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
         Set<String> models = new HashSet<>(getList(KNOWN_MODELS_CONFIG));
         models.remove("");
         return Set.copyOf(models);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
     }
 
     public int httpPort() {

@@ -41,6 +41,7 @@ class StreamProcessorConfigTest {
         assertEquals("unlearning.dead-letter", streams.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
         assertEquals(262_144, cfg.requestMaxBytes());
         assertEquals(491_520, cfg.batchMaxBytes());
+        assertEquals("127.0.0.1", cfg.httpHost(), "the endpoint must not listen on every interface by default");
     }
 
     @Test
