@@ -1,8 +1,8 @@
 package io.unlearn.registry;
 
 import io.unlearn.registry.errors.ModelRegistryException;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.ServiceSettings;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,8 @@ public final class ModelRegistryApp {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        ModelRegistry registry = ModelRegistry.start(config, new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        ModelRegistry registry = ModelRegistry.start(config,
+                ClientSecurity.schemaRegistryClient(config, config.schemaRegistryUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping the model registry");
             registry.close();

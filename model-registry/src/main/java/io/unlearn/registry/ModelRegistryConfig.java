@@ -1,5 +1,6 @@
 package io.unlearn.registry;
 
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.registry.errors.InvalidConfigException;
 import io.unlearn.schemas.Topics;
@@ -182,7 +183,7 @@ public final class ModelRegistryConfig extends AbstractConfig {
     public static final String DEFAULT_ARTIFACT_DIR =
             Path.of(System.getProperty("java.io.tmpdir"), "unlearn", "artifacts").toString();
 
-    static final ConfigDef CONFIG = new ConfigDef()
+    static final ConfigDef CONFIG = ClientSecurity.define(new ConfigDef())
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
                     BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", HTTP_URL, Importance.HIGH,
@@ -373,14 +374,32 @@ public final class ModelRegistryConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
     }
 
-    /** The user's {@code consumer.}-prefixed settings, prefix removed. */
-    public Map<String, Object> consumerOverrides() {
-        return originalsWithPrefix("consumer.");
+    /** The admin client's settings: the brokers and the Kafka security settings. */
+    public Map<String, Object> adminSettings() {
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return settings;
     }
 
-    /** The user's {@code producer.}-prefixed settings, prefix removed. */
+    /**
+     * What every consumer of the service gets besides its forced settings: the Kafka security settings
+     * ({@link ClientSecurity#kafkaSettings}), overridden by the user's {@code consumer.}-prefixed settings (prefix
+     * removed).
+     */
+    public Map<String, Object> consumerOverrides() {
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("consumer."));
+        return settings;
+    }
+
+    /**
+     * What every producer of the service gets besides its forced settings: the Kafka security settings, overridden
+     * by the user's {@code producer.}-prefixed settings (prefix removed).
+     */
     public Map<String, Object> producerOverrides() {
-        return originalsWithPrefix("producer.");
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("producer."));
+        return settings;
     }
 
     /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */

@@ -105,6 +105,22 @@ class ModelRegistryConfigTest {
     }
 
     @Test
+    void shouldGiveTheKafkaSecuritySettingsToEveryClientIncludingTheAdmin() {
+        ModelRegistryConfig config = ModelRegistryConfig.load(Map.of("http.auth.token", TOKEN,
+                "security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN", "ssl.truststore.location", "/ca.p12",
+                "consumer.sasl.mechanism", "SCRAM-SHA-512"));
+
+        Map<String, Object> expected = Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "PLAIN",
+                "ssl.truststore.location", "/ca.p12");
+        assertEquals(expected, config.producerOverrides());
+        assertEquals("SCRAM-SHA-512", config.consumerOverrides().get("sasl.mechanism"), "the prefixed key wins");
+        assertEquals("SASL_SSL", config.consumerOverrides().get("security.protocol"));
+        Map<String, Object> admin = new java.util.HashMap<>(expected);
+        admin.put("bootstrap.servers", "localhost:9092");
+        assertEquals(admin, config.adminSettings());
+    }
+
+    @Test
     void shouldTakeSettingsFromEnvironmentVariablesOverTheFile() {
         Map<String, Object> settings = ModelRegistryApp.settings(null, Map.of("MODEL_REGISTRY_HTTP_PORT", "9000",
                 "MODEL_REGISTRY_BOOTSTRAP_SERVERS", "kafka:9092", "MODEL_REGISTRY_HTTP_AUTH_TOKEN", TOKEN,

@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.kit.observability.ServiceEndpoint;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
 import io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
@@ -74,7 +74,8 @@ public final class StreamProcessorApp implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         StreamProcessorConfig cfg = StreamProcessorConfig.from(settings(args.length > 0 ? Path.of(args[0]) : null,
                 System.getenv()));
-        StreamProcessorApp app = new StreamProcessorApp(cfg, new RestSchemaRegistryClient(cfg.schemaRegistryUrl()));
+        StreamProcessorApp app = new StreamProcessorApp(cfg,
+                ClientSecurity.schemaRegistryClient(cfg, cfg.schemaRegistryUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "stream-processor-shutdown"));
         app.start();
         app.stopped.await();

@@ -1,5 +1,6 @@
 package io.unlearn.streamprocessor;
 
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  *
  * <p>Kafka client settings pass through with a prefix: {@code streams.*} goes to {@link StreamsConfig} without the
  * prefix, {@code consumer.*} and {@code producer.*} go to Streams' embedded clients unchanged.
- * {@code processing.guarantee} is forced to {@code exactly_once_v2} and cannot be switched back. The producer's
+ * The shared security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, see
+ * {@link ClientSecurity}) go to every client unprefixed. {@code processing.guarantee} is forced to {@code exactly_once_v2} and cannot be switched back. The producer's
  * {@code batch.size} defaults to 256 KB rather than 16 KB (see {@link #streamsProperties()}).
  */
 public final class StreamProcessorConfig extends AbstractConfig {
@@ -198,7 +200,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = ClientSecurity.define(new ConfigDef())
             .define(APPLICATION_ID_CONFIG, Type.STRING, "unlearning-stream-processor", topicName(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", (name, value) -> {
@@ -272,6 +274,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
             value.errorMessages().stream().findFirst().ifPresent(problems::add);
         }
         problems.addAll(forcedSettingProblems(asStrings));
+        problems.addAll(ClientSecurity.problems(asStrings));
         if (problems.isEmpty()) {
             StreamProcessorConfig cfg = new StreamProcessorConfig(asStrings);
             problems.addAll(cfg.crossKeyProblems());
@@ -402,6 +405,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
     /** The settings for {@code new KafkaStreams(topology, props)}: forced ones, ours, then the pass-through ones. */
     public Properties streamsProperties() {
         Properties props = new Properties();
+        // unprefixed, so that Streams hands them to every client it creates: consumers, producers and admin
+        props.putAll(ClientSecurity.kafkaSettings(this));
         // A stream thread's producer writes a status and a changelog record per request; at the default 16 KB a batch
         // holds ~100 statuses, and the broker's and the producer's network thread's cost per request was twice that
         // with 256 KB (bin/bench-stream-processor). Batches still go at linger.ms or at the commit: no added latency.

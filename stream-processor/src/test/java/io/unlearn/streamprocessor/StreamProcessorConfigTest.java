@@ -45,6 +45,18 @@ class StreamProcessorConfigTest {
     }
 
     @Test
+    void shouldGiveTheKafkaSecuritySettingsToEveryStreamsClient() {
+        Properties streams = StreamProcessorConfig.from(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "x required;", "schema.registry.bearer.auth.token",
+                "sr-token")).streamsProperties();
+
+        assertEquals("SASL_PLAINTEXT", streams.get("security.protocol"));
+        assertEquals("PLAIN", streams.get("sasl.mechanism"));
+        assertEquals("x required;", streams.get("sasl.jaas.config"));
+        assertEquals(null, streams.get("schema.registry.bearer.auth.token"), "not a Kafka client setting");
+    }
+
+    @Test
     void shouldSetTheCommitIntervalFromItsOwnKeyAndRefuseTheStreamsOne() {
         Properties streams = StreamProcessorConfig.from(Map.of(StreamProcessorConfig.COMMIT_INTERVAL_MS_CONFIG, "50"))
                 .streamsProperties();

@@ -3,7 +3,6 @@ package io.unlearn.registry.kafka;
 import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -71,7 +70,7 @@ public final class RegistryTopics {
 
     /** Creates every missing topic; waits at most {@code startup.timeout.ms}. */
     public static void ensure(ModelRegistryConfig config) {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Map<String, Object> props = config.adminSettings();
         try (Admin admin = Admin.create(props)) {
             for (NewTopic topic : definitions(config)) {
                 try {
