@@ -63,7 +63,8 @@ public final class ContinuousLoad {
             ModelSpec model = new ModelSpec(MODEL, "classifier", "contrastive", Map.of(),
                     List.of(List.of("mia.accuracy", "<=", 0.65), List.of("test.accuracy", ">=", 0.5)), 2, true);
             out.println("== Training and registering " + MODEL + " on " + datasetName);
-            BaseModels.trainAndRegister(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
+            BaseModels.trainAndRegister(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
+                    dataset.name(), dataset.train(),
                     TrainingRecipe.defaults().withEpochs(epochs), List.of(model));
             out.printf("== Sending %.2f requests/s for %.1f min (%.0f %% bad input), then draining for up to %d min%n",
                     rate, minutes, badShare * 100, drain.toMinutes());

@@ -81,7 +81,9 @@ public final class Launcher {
                     schemaRegistry.ccompatUrl(), workDir, overrides, Duration.ofMinutes(3))) {
                 run(deployment, dataset, requests, epochs, report, timeout, out);
                 if (options.containsKey("stay")) {
-                    out.println("== Running until Ctrl-C. Web page: " + deployment.modelRegistryUrl() + "/");
+                    out.println("== Running until Ctrl-C. Web page: " + deployment.modelRegistryUrl() + "/ (POST /models"
+                            + " needs Authorization: Bearer <http.auth.token in "
+                            + deployment.settingsFile(Service.MODEL_REGISTRY) + ">)");
                     new CountDownLatch(1).await();
                 }
             }
@@ -94,12 +96,12 @@ public final class Launcher {
         List<ModelSpec> models = demoModels();
         out.println("== Training the base classifier (" + epochs + " epochs on " + dataset.train().size()
                 + " samples) and a DKVB model on it; registering both");
-        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
-                TrainingRecipe.defaults().withEpochs(epochs), models.subList(0, 2));
+        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), deployment.modelRegistryToken(), dataset.name(),
+                dataset.train(), TrainingRecipe.defaults().withEpochs(epochs), models.subList(0, 2));
         out.println("== Training a dual encoder on the " + dataset.train().size() + " images and their captions ("
                 + DualEncoderRecipe.defaults().epochs() + " epochs); registering it");
-        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), dataset.name(), dataset.train(),
-                DualEncoderRecipe.defaults(), models.subList(2, 3));
+        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
+                dataset.name(), dataset.train(), DualEncoderRecipe.defaults(), models.subList(2, 3));
 
         RestSchemaRegistryClient schemas = new RestSchemaRegistryClient(deployment.schemaRegistryUrl());
         try (RequestTracker tracker = new RequestTracker(deployment.bootstrapServers(), schemas)) {

@@ -20,10 +20,13 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,6 +52,8 @@ public final class LocalDeployment implements AutoCloseable {
     private final Path artifactDir;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, ChildProcess> processes = new EnumMap<>(Service.class);
+    /** The model-registry's {@code http.auth.token}, new for every deployment. */
+    private final String registryToken = newToken();
 
     private LocalDeployment(String bootstrapServers, String schemaRegistryUrl, Path workDir) {
         this.bootstrapServers = bootstrapServers;
@@ -93,6 +98,17 @@ public final class LocalDeployment implements AutoCloseable {
     /** The model-registry's REST API, e.g. {@code http://127.0.0.1:41234}. */
     public String modelRegistryUrl() {
         return url(Service.MODEL_REGISTRY);
+    }
+
+    /** The bearer token {@code POST /models} needs (the registry's {@code http.auth.token}). */
+    public String modelRegistryToken() {
+        return registryToken;
+    }
+
+    private static String newToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** The base URL of a service's HTTP endpoint ({@code /health}, {@code /metrics}). */
@@ -153,13 +169,14 @@ public final class LocalDeployment implements AutoCloseable {
     }
 
     private void startService(Service service, Map<String, String> overrides, Duration startupTimeout) {
-        Path settingsFile = workDir.resolve(service.role() + ".properties");
+        Path settingsFile = settingsFile(service);
         if (overrides != null) {
             ports.put(service, freePort());
             Properties settings = new Properties();
             settings.putAll(defaults(service));
             settings.putAll(overrides);
             try (Writer out = Files.newBufferedWriter(settingsFile)) {
+                ownerOnly(settingsFile); // the registry's file holds its token
                 settings.store(out, service.role() + " settings written by the launcher");
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write " + settingsFile, e);
@@ -192,6 +209,7 @@ public final class LocalDeployment implements AutoCloseable {
             case MODEL_REGISTRY -> {
                 s.put("artifact.dir", artifactDir.toString());
                 s.put("topic.replication.factor", "1");
+                s.put("http.auth.token", registryToken);
             }
             case STREAM_PROCESSOR -> {
                 s.put("state.dir", workDir.resolve("stream-processor-state").toString());
@@ -200,9 +218,23 @@ public final class LocalDeployment implements AutoCloseable {
             case UNLEARN_WORKER, VERIFIER -> {
                 s.put("artifact.dir", artifactDir.toString());
                 s.put("model.registry.url", modelRegistryUrl());
+                s.put("model.registry.auth.token", registryToken);
             }
         }
         return s;
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("{} keeps its default permissions (no POSIX file system)", file);
+        }
+    }
+
+    /** The settings file of a service, e.g. the registry's, which holds its {@code http.auth.token}. */
+    public Path settingsFile(Service service) {
+        return workDir.resolve(service.role() + ".properties");
     }
 
     private static boolean answers200(String url) {

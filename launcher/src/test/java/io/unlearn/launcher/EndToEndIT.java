@@ -92,8 +92,8 @@ class EndToEndIT {
         overrides.put(Service.UNLEARN_WORKER, Map.of("consumer.session.timeout.ms", "300000"));
         deployment = LocalDeployment.start(stack.bootstrapServers(), stack.registryUrl(), workDir, overrides,
                 Duration.ofMinutes(3));
-        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), "synthetic?samples=1200&classes=4&side=12&seed=7",
-                dataset.train(), TrainingRecipe.defaults().withEpochs(3), List.of(
+        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
+                "synthetic?samples=1200&classes=4&side=12&seed=7", dataset.train(), TrainingRecipe.defaults().withEpochs(3), List.of(
                         new ModelSpec(CLASSIFIER, "classifier", "contrastive", Map.of(),
                                 List.of(List.of("retain.accuracy", ">=", 0.5), List.of("test.accuracy", ">=", 0.5)),
                                 2, true),
@@ -103,7 +103,7 @@ class EndToEndIT {
                         // No model can reach a negative accuracy: every attempt fails, then exact retraining too.
                         new ModelSpec(IMPOSSIBLE, "classifier", "fine_tune", Map.of(),
                                 List.of(List.of("forget.accuracy", "<=", -1.0)), 1, false)));
-        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(),
+        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
                 "synthetic?samples=1200&classes=4&side=12&seed=7", dataset.train(),
                 new DualEncoderRecipe(4, 32, 1e-3f, 42L), List.of(new ModelSpec(DUAL, "dual_encoder", "cliperase",
                         Map.of("learningRate", "0.001", "maxSteps", "200"),

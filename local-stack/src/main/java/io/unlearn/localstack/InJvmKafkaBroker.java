@@ -1,10 +1,13 @@
 package io.unlearn.localstack;
 
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.Map;
 
 /**
  * A single-node KRaft cluster inside this JVM, built on Kafka's own test kit ({@code KafkaClusterTestKit}).
@@ -17,6 +20,13 @@ public final class InJvmKafkaBroker implements KafkaBroker {
 
     private static final Logger LOG = LoggerFactory.getLogger(InJvmKafkaBroker.class);
 
+    /**
+     * The super user of {@link #startSaslPlain()}'s broker (the test kit's own). Its password is public: a test
+     * broker's, never a deployment's.
+     */
+    public static final String SASL_PLAIN_ADMIN = "plain-admin";
+    public static final String SASL_PLAIN_ADMIN_PASSWORD = "plain-admin-secret";
+
     private final KafkaClusterTestKit cluster;
     private volatile boolean closed;
 
@@ -26,6 +36,27 @@ public final class InJvmKafkaBroker implements KafkaBroker {
 
     /** Formats storage in a temporary directory, starts the node and waits until the broker is ready. */
     public static InJvmKafkaBroker start() {
+        return start(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A broker whose client listener takes only SASL_PLAINTEXT with mechanism PLAIN: the test kit then also runs
+     * Kafka's authorizer, denies what no ACL allows, and makes {@link #SASL_PLAIN_ADMIN} a super user. Clients need
+     * {@link #saslPlainClientSettings}. The test kit sets the JVM's JAAS file (its {@code KafkaServer} section only),
+     * so a client that brings no {@code sasl.jaas.config} of its own cannot log in.
+     */
+    public static InJvmKafkaBroker startSaslPlain() {
+        return start(SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    /** The settings a client of {@link #startSaslPlain()}'s broker needs to log in as {@code user}. */
+    public static Map<String, String> saslPlainClientSettings(String user, String password) {
+        return Map.of("security.protocol", SecurityProtocol.SASL_PLAINTEXT.name, "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
+    private static InJvmKafkaBroker start(SecurityProtocol clientProtocol) {
         // The broker halts its JVM when its log directory fails. At test-JVM exit the test kit's own shutdown hook
         // may delete the temporary log directory while our hook is still closing the broker (hooks run
         // concurrently), and the halt then turns a green test run into a crashed fork. A test broker must never
@@ -38,6 +69,9 @@ public final class InJvmKafkaBroker implements KafkaBroker {
                     .setCombined(true)
                     .setNumBrokerNodes(1)
                     .setNumControllerNodes(1)
+                    .setBrokerSecurityProtocol(clientProtocol)
+                    // with SASL the test kit's authorizer denies the anonymous controller link: log it in too
+                    .setControllerSecurityProtocol(clientProtocol)
                     .build();
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
             BrokerSettings.singleNode().forEach(builder::setConfigProp);

@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.ModelRegistryException;
 import io.unlearn.registry.errors.RegistryUnavailableException;
+import io.unlearn.registry.http.BearerAuth;
 import io.unlearn.registry.http.Registrar;
 import io.unlearn.registry.http.RegistryHttpServer;
 import io.unlearn.registry.kafka.LineageWriter;
@@ -87,9 +88,16 @@ public final class ModelRegistry implements AutoCloseable {
         writer.start();
 
         Registrar registrar = registration -> register(registration, writer, config);
+        if (config.httpAuthDisabled()) {
+            LOG.warn("{}=true: anyone who reaches {}:{} can register models, whose artifacts the worker and verifier"
+                    + " load as code", ModelRegistryConfig.HTTP_AUTH_DISABLED_CONFIG, config.httpHost(),
+                    config.httpPort());
+        }
         RegistryHttpServer server = new RegistryHttpServer(config.httpHost(), config.httpPort(), state,
                 new RegistrationParser(json, config.artifactMaxBytes()), registrar, new LineageVerifier(artifacts),
-                meters, meters::scrape, () -> healthProblems(reader, writer), json, config.artifactMaxBytes());
+                meters, meters::scrape, () -> healthProblems(reader, writer), json, config.artifactMaxBytes(),
+                config.httpAuthToken().map(token -> BearerAuth.token(token, config.httpAuthReads()))
+                        .orElseGet(BearerAuth::disabled));
         toClose.add(server);
         server.start();
         return server;

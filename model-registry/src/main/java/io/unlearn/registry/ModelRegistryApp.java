@@ -1,8 +1,8 @@
 package io.unlearn.registry;
 
 import io.unlearn.registry.errors.ModelRegistryException;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.ServiceSettings;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,14 +24,17 @@ import java.util.concurrent.CountDownLatch;
  *     -Dexec.args="registry.properties"        # the file is optional
  * }</pre>
  * Settings come from the optional properties file, then from environment variables {@code MODEL_REGISTRY_<KEY>}
- * (key upper-cased, dots as underscores: {@code MODEL_REGISTRY_HTTP_PORT=9000}); {@code --print-config-docs}
+ * (key upper-cased, dots as underscores: {@code MODEL_REGISTRY_HTTP_PORT=9000}); it needs
+ * {@code MODEL_REGISTRY_HTTP_AUTH_TOKEN} (or {@code http.auth.token}), the bearer token of {@code POST /models},
+ * or an explicit {@code http.auth.disabled=true}; {@code --print-config-docs}
  * prints every setting as an HTML table. It creates missing topics ({@code unlearning.lineage} with
  * {@code retention.ms=-1}, {@code unlearning.training-manifest} compacted, {@code unlearning.candidates},
  * {@code unlearning.verifications}, {@code unlearning.request-status}, {@code unlearning.dead-letter}), replays
  * the lineage, then serves {@code http://127.0.0.1:8082/}. Try:
  * <pre>{@code
  * curl -s localhost:8082/models
- * curl -s -XPOST localhost:8082/models -d @base-model.json      # body: see RegistrationParser
+ * curl -s -XPOST localhost:8082/models -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+ *     -d @base-model.json                                        # body: see RegistrationParser
  * curl -s localhost:8082/requests/r-42
  * curl -s localhost:8082/lineage/verify
  * }</pre>
@@ -58,7 +61,8 @@ public final class ModelRegistryApp {
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        ModelRegistry registry = ModelRegistry.start(config, new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        ModelRegistry registry = ModelRegistry.start(config,
+                ClientSecurity.schemaRegistryClient(config, config.schemaRegistryUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping the model registry");
             registry.close();

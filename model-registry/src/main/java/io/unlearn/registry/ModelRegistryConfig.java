@@ -1,5 +1,6 @@
 package io.unlearn.registry;
 
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.registry.errors.InvalidConfigException;
 import io.unlearn.schemas.Topics;
@@ -11,11 +12,14 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -43,6 +47,26 @@ public final class ModelRegistryConfig extends AbstractConfig {
 
     public static final String HTTP_HOST_CONFIG = "http.host";
     private static final String HTTP_HOST_DOC = "Address the REST API binds to.";
+
+    /** Shortest accepted {@code http.auth.token}: a guessable token is no credential. */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
+    public static final String HTTP_AUTH_TOKEN_CONFIG = "http.auth.token";
+    private static final String HTTP_AUTH_TOKEN_DOC = "Bearer token a client must send (Authorization: Bearer"
+            + " <token>) to change state (POST /models) and, with http.auth.reads=token, to read. At least "
+            + MIN_TOKEN_LENGTH + " characters; never logged. Required unless"
+            + " http.auth.disabled=true: the registry refuses to start without it. No default.";
+
+    public static final String HTTP_AUTH_DISABLED_CONFIG = "http.auth.disabled";
+    private static final String HTTP_AUTH_DISABLED_DOC = "true lets anyone who reaches the REST API register"
+            + " models (and so have their artifacts loaded as code by the worker and verifier); only for a registry"
+            + " bound to a loopback address on a machine you trust. Must not be combined with http.auth.token."
+            + " Default false.";
+
+    public static final String HTTP_AUTH_READS_CONFIG = "http.auth.reads";
+    private static final String HTTP_AUTH_READS_DOC = "Whether reads need the token too: open (anyone may GET) or"
+            + " token (every path but /health needs http.auth.token; the web page then cannot load its data, and"
+            + " the worker and verifier need model.registry.auth.token). Default open.";
 
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the REST API; 0 picks a free port.";
@@ -139,10 +163,27 @@ public final class ModelRegistryConfig extends AbstractConfig {
     private static final Rule NON_BLANK = new Rule("non-blank", v -> !v.isBlank());
     private static final Rule HTTP_URL = new Rule("an http:// or https:// URL", v -> v.matches("https?://\\S+"));
 
+    /** Checks the token's length without ever putting the token into a message. */
+    private static final ConfigDef.Validator TOKEN = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            if (value instanceof Password p && (p.value().strip().length() < MIN_TOKEN_LENGTH
+                    || !p.value().equals(p.value().strip()))) {
+                throw new ConfigException(name, value, "at least " + MIN_TOKEN_LENGTH
+                        + " characters, without leading or trailing blanks (e.g. openssl rand -hex 32)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "at least " + MIN_TOKEN_LENGTH + " characters";
+        }
+    };
+
     public static final String DEFAULT_ARTIFACT_DIR =
             Path.of(System.getProperty("java.io.tmpdir"), "unlearn", "artifacts").toString();
 
-    static final ConfigDef CONFIG = new ConfigDef()
+    static final ConfigDef CONFIG = ClientSecurity.define(new ConfigDef())
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
                     BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", HTTP_URL, Importance.HIGH,
@@ -150,6 +191,11 @@ public final class ModelRegistryConfig extends AbstractConfig {
             .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
                     ARTIFACT_DIR_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", NON_BLANK, Importance.MEDIUM, HTTP_HOST_DOC)
+            .define(HTTP_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, TOKEN, Importance.HIGH,
+                    HTTP_AUTH_TOKEN_DOC)
+            .define(HTTP_AUTH_DISABLED_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, HTTP_AUTH_DISABLED_DOC)
+            .define(HTTP_AUTH_READS_CONFIG, Type.STRING, ReadAccess.OPEN.value(), ConfigDef.ValidString.in(
+                    ReadAccess.OPEN.value(), ReadAccess.TOKEN.value()), Importance.MEDIUM, HTTP_AUTH_READS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8082, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(REGISTRY_ID_CONFIG, Type.STRING, "model-registry", NON_BLANK, Importance.MEDIUM, REGISTRY_ID_DOC)
             .define(ARTIFACT_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.between(1, Integer.MAX_VALUE - 16),
@@ -191,13 +237,40 @@ public final class ModelRegistryConfig extends AbstractConfig {
      * problem with its key, value and rule.
      */
     public static ModelRegistryConfig load(Map<String, ?> props) {
-        List<String> problems = SettingsCheck.problems(CONFIG, props, "the registry", FORCED_CONSUMER,
+        List<String> problems = new ArrayList<>(SettingsCheck.problems(CONFIG, props, "the registry", FORCED_CONSUMER,
                 FORCED_PRODUCER, List.of(LINEAGE_TOPIC_CONFIG, CANDIDATES_TOPIC_CONFIG, VERIFICATIONS_TOPIC_CONFIG,
-                REQUEST_STATUS_TOPIC_CONFIG, TRAINING_MANIFEST_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG));
+                REQUEST_STATUS_TOPIC_CONFIG, TRAINING_MANIFEST_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG)));
+        if (problems.isEmpty()) {
+            problems.addAll(authProblems(new ModelRegistryConfig(props)));
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return new ModelRegistryConfig(props);
+    }
+
+    /**
+     * A registry whose writes anyone may make must be asked for ({@code http.auth.disabled=true}); a missing token is
+     * otherwise a start-up error, not a silently open API.
+     */
+    private static List<String> authProblems(ModelRegistryConfig config) {
+        List<String> problems = new ArrayList<>();
+        boolean hasToken = config.httpAuthToken().isPresent();
+        if (!hasToken && !config.httpAuthDisabled()) {
+            problems.add(HTTP_AUTH_TOKEN_CONFIG + ": not set; POST /models would let anyone who reaches the registry"
+                    + " register a model (whose artifact the worker and verifier load as code). Set a token of at least "
+                    + MIN_TOKEN_LENGTH + " characters (e.g. openssl rand -hex 32), or " + HTTP_AUTH_DISABLED_CONFIG
+                    + "=true to run without one");
+        }
+        if (hasToken && config.httpAuthDisabled()) {
+            problems.add(HTTP_AUTH_DISABLED_CONFIG + "=true: contradicts the " + HTTP_AUTH_TOKEN_CONFIG
+                    + " that is also set; remove one of them");
+        }
+        if (config.httpAuthDisabled() && config.httpAuthReads() == ReadAccess.TOKEN) {
+            problems.add(HTTP_AUTH_READS_CONFIG + "=" + ReadAccess.TOKEN.value() + ": needs " + HTTP_AUTH_TOKEN_CONFIG
+                    + ", but " + HTTP_AUTH_DISABLED_CONFIG + "=true");
+        }
+        return problems;
     }
 
     /** The configuration reference as an HTML table (ModelRegistryApp --print-config-docs). */
@@ -219,6 +292,22 @@ public final class ModelRegistryConfig extends AbstractConfig {
 
     public String httpHost() {
         return getString(HTTP_HOST_CONFIG);
+    }
+
+    /** The token that writes (and, with {@link ReadAccess#TOKEN}, reads) need; empty when auth is disabled. */
+    public Optional<String> httpAuthToken() {
+        Password token = getPassword(HTTP_AUTH_TOKEN_CONFIG);
+        return token == null ? Optional.empty() : Optional.of(token.value());
+    }
+
+    /** @return {@code http.auth.disabled} */
+    public boolean httpAuthDisabled() {
+        return getBoolean(HTTP_AUTH_DISABLED_CONFIG);
+    }
+
+    /** @return {@code http.auth.reads} */
+    public ReadAccess httpAuthReads() {
+        return ReadAccess.parse(getString(HTTP_AUTH_READS_CONFIG));
     }
 
     public int httpPort() {
@@ -285,14 +374,32 @@ public final class ModelRegistryConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
     }
 
-    /** The user's {@code consumer.}-prefixed settings, prefix removed. */
-    public Map<String, Object> consumerOverrides() {
-        return originalsWithPrefix("consumer.");
+    /** The admin client's settings: the brokers and the Kafka security settings. */
+    public Map<String, Object> adminSettings() {
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.put(BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return settings;
     }
 
-    /** The user's {@code producer.}-prefixed settings, prefix removed. */
+    /**
+     * What every consumer of the service gets besides its forced settings: the Kafka security settings
+     * ({@link ClientSecurity#kafkaSettings}), overridden by the user's {@code consumer.}-prefixed settings (prefix
+     * removed).
+     */
+    public Map<String, Object> consumerOverrides() {
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("consumer."));
+        return settings;
+    }
+
+    /**
+     * What every producer of the service gets besides its forced settings: the Kafka security settings, overridden
+     * by the user's {@code producer.}-prefixed settings (prefix removed).
+     */
     public Map<String, Object> producerOverrides() {
-        return originalsWithPrefix("producer.");
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("producer."));
+        return settings;
     }
 
     /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */

@@ -14,6 +14,9 @@ import java.util.Map;
  */
 public final class InJvmModelRegistry {
 
+    /** The registry's {@code http.auth.token}: POST /models needs {@code Authorization: Bearer TOKEN}. */
+    public static final String TOKEN = "integration-test-registry-token";
+
     private InJvmModelRegistry() {
     }
 
@@ -29,6 +32,7 @@ public final class InJvmModelRegistry {
         settings.put(ModelRegistryConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
         settings.put(ModelRegistryConfig.REGISTRY_ID_CONFIG, run + "model-registry");
         settings.put(ModelRegistryConfig.HTTP_PORT_CONFIG, "0");
+        settings.put(ModelRegistryConfig.HTTP_AUTH_TOKEN_CONFIG, TOKEN);
         settings.put(ModelRegistryConfig.ARTIFACT_DIR_CONFIG, artifactDir.toString());
         settings.put(ModelRegistryConfig.LINEAGE_TOPIC_CONFIG, run + "lineage");
         settings.put(ModelRegistryConfig.CANDIDATES_TOPIC_CONFIG, run + "candidates");

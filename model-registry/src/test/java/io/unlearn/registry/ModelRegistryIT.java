@@ -296,7 +296,9 @@ class ModelRegistryIT {
 
     private HttpResponse<String> post(ModelRegistry registry, String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(registry, path)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI uri(ModelRegistry registry, String path) {

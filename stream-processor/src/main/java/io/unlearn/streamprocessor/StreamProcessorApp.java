@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.kit.config.ServiceSettings;
 import io.unlearn.kit.observability.ServiceEndpoint;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.streamprocessor.catalog.ManifestModelCatalog;
 import io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The stream-processor service: reads deletion requests, writes unlearning batches and request statuses,
- * exactly once. Serves {@code /health} and {@code /metrics} (Prometheus) on {@code http.port}.
+ * exactly once. Serves {@code /health} and {@code /metrics} (Prometheus) on {@code http.host:http.port}.
  *
  * <h2>Run it locally</h2>
  * With a broker on {@code localhost:9092} and Apicurio on {@code localhost:8081} (both started by the launcher),
@@ -80,7 +80,8 @@ public final class StreamProcessorApp implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         StreamProcessorConfig cfg = StreamProcessorConfig.from(settings(args.length > 0 ? Path.of(args[0]) : null,
                 System.getenv()));
-        StreamProcessorApp app = new StreamProcessorApp(cfg, new RestSchemaRegistryClient(cfg.schemaRegistryUrl()));
+        StreamProcessorApp app = new StreamProcessorApp(cfg,
+                ClientSecurity.schemaRegistryClient(cfg, cfg.schemaRegistryUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "stream-processor-shutdown"));
         app.start();
         app.stopped.await();
@@ -107,11 +108,12 @@ public final class StreamProcessorApp implements AutoCloseable {
             }
         });
         streamsMetrics.bindTo(meters);
-        endpoint = ServiceEndpoint.start("0.0.0.0", cfg.httpPort(), meters::scrape,
+        endpoint = ServiceEndpoint.start(cfg.httpHost(), cfg.httpPort(), meters::scrape,
                 () -> new ServiceEndpoint.Health(streams.state().isRunningOrRebalancing(), streams.state().name()));
         streams.start();
-        LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on port {}", cfg.applicationId(),
-                cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), endpoint.port());
+        LOG.info("stream-processor {} started: {} -> {}, {}; /health and /metrics on {}:{}", cfg.applicationId(),
+                cfg.deletionRequestsTopic(), cfg.batchesTopic(), cfg.requestStatusTopic(), cfg.httpHost(),
+                endpoint.port());
     }
 
     /** The state of the stream threads. */

@@ -1,5 +1,6 @@
 package io.unlearn.streamprocessor;
 
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.schemas.Topics;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -33,7 +34,8 @@ import java.util.regex.Pattern;
  *
  * <p>Kafka client settings pass through with a prefix: {@code streams.*} goes to {@link StreamsConfig} without the
  * prefix, {@code consumer.*} and {@code producer.*} go to Streams' embedded clients unchanged.
- * {@code processing.guarantee} is forced to {@code exactly_once_v2} and cannot be switched back. The producer's
+ * The shared security settings ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}, see
+ * {@link ClientSecurity}) go to every client unprefixed. {@code processing.guarantee} is forced to {@code exactly_once_v2} and cannot be switched back. The producer's
  * {@code batch.size} defaults to 256 KB rather than 16 KB (see {@link #streamsProperties()}).
  */
 public final class StreamProcessorConfig extends AbstractConfig {
@@ -163,9 +165,14 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String KNOWN_MODELS_DOC = "Model ids accepted in addition to those seen in the training "
             + "manifest, comma-separated. Default empty.";
 
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    private static final String HTTP_HOST_DOC = "Address the /health and /metrics endpoint binds to: 127.0.0.1 "
+            + "serves this machine only; 0.0.0.0 every interface (e.g. for a scraper on another host). Default "
+            + "127.0.0.1.";
+
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the HTTP endpoint serving /health and /metrics (Prometheus "
-            + "text format) on all interfaces; 0 picks a free port. Default 8090.";
+            + "text format) on http.host; 0 picks a free port. Default 8090.";
 
     public static final String SHUTDOWN_TIMEOUT_MS_CONFIG = "shutdown.timeout.ms";
     private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long, in milliseconds, a graceful shutdown waits for "
@@ -193,7 +200,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = ClientSecurity.define(new ConfigDef())
             .define(APPLICATION_ID_CONFIG, Type.STRING, "unlearning-stream-processor", topicName(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, "localhost:9092", (name, value) -> {
@@ -244,6 +251,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
             .define(BATCH_MAX_BYTES_CONFIG, Type.INT, 480 * 1024, Range.atLeast(1024), Importance.MEDIUM,
                     BATCH_MAX_BYTES_DOC)
             .define(KNOWN_MODELS_CONFIG, Type.LIST, "", Importance.MEDIUM, KNOWN_MODELS_DOC)
+            .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyStringWithoutControlChars(),
+                    Importance.LOW, HTTP_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8090, Range.between(0, 65_535), Importance.LOW, HTTP_PORT_DOC)
             .define(SHUTDOWN_TIMEOUT_MS_CONFIG, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW, SHUTDOWN_TIMEOUT_MS_DOC);
 
@@ -265,6 +274,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
             value.errorMessages().stream().findFirst().ifPresent(problems::add);
         }
         problems.addAll(forcedSettingProblems(asStrings));
+        problems.addAll(ClientSecurity.problems(asStrings));
         if (problems.isEmpty()) {
             StreamProcessorConfig cfg = new StreamProcessorConfig(asStrings);
             problems.addAll(cfg.crossKeyProblems());
@@ -395,6 +405,8 @@ public final class StreamProcessorConfig extends AbstractConfig {
     /** The settings for {@code new KafkaStreams(topology, props)}: forced ones, ours, then the pass-through ones. */
     public Properties streamsProperties() {
         Properties props = new Properties();
+        // unprefixed, so that Streams hands them to every client it creates: consumers, producers and admin
+        props.putAll(ClientSecurity.kafkaSettings(this));
         // A stream thread's producer writes a status and a changelog record per request; at the default 16 KB a batch
         // holds ~100 statuses, and the broker's and the producer's network thread's cost per request was twice that
         // with 256 KB (bin/bench-stream-processor). Batches still go at linger.ms or at the commit: no added latency.
@@ -514,6 +526,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
         Set<String> models = new HashSet<>(getList(KNOWN_MODELS_CONFIG));
         models.remove("");
         return Set.copyOf(models);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
     }
 
     public int httpPort() {

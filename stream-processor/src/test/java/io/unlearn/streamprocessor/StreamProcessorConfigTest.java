@@ -41,6 +41,19 @@ class StreamProcessorConfigTest {
         assertEquals("unlearning.dead-letter", streams.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
         assertEquals(262_144, cfg.requestMaxBytes());
         assertEquals(491_520, cfg.batchMaxBytes());
+        assertEquals("127.0.0.1", cfg.httpHost(), "the endpoint must not listen on every interface by default");
+    }
+
+    @Test
+    void shouldGiveTheKafkaSecuritySettingsToEveryStreamsClient() {
+        Properties streams = StreamProcessorConfig.from(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "sasl.jaas.config", "x required;", "schema.registry.bearer.auth.token",
+                "sr-token")).streamsProperties();
+
+        assertEquals("SASL_PLAINTEXT", streams.get("security.protocol"));
+        assertEquals("PLAIN", streams.get("sasl.mechanism"));
+        assertEquals("x required;", streams.get("sasl.jaas.config"));
+        assertEquals(null, streams.get("schema.registry.bearer.auth.token"), "not a Kafka client setting");
     }
 
     @Test

@@ -118,9 +118,9 @@ class StreamProcessorIT {
             assertEquals(KafkaStreams.State.RUNNING, app.state());
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + app.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + app.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode());
-            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + app.httpPort()
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("unlearn_streamprocessor_request_statuses_total{state=\"BATCHED\"}"),
                     metrics);

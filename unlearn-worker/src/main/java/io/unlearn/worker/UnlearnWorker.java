@@ -57,7 +57,7 @@ public final class UnlearnWorker implements AutoCloseable {
         }
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         UnlearnWorkerMetrics metrics = new UnlearnWorkerMetrics(prometheus);
-        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl());
+        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl(), config.modelRegistryToken());
         BatchUnlearning job = new BatchUnlearning(registry::model, artifacts, Unlearning::dataset,
                 new BatchUnlearning.Settings(config.candidatesTopic(), config.requestStatusTopic(),
                         config.verdictPoll(), config.retryBackoff()), metrics, Clock.systemUTC());

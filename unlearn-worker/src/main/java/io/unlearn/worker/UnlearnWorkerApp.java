@@ -1,7 +1,7 @@
 package io.unlearn.worker;
 
 import io.unlearn.kit.config.ServiceSettings;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.worker.errors.InvalidConfigException;
 import io.unlearn.worker.errors.UnlearnWorkerException;
 import java.io.UncheckedIOException;
@@ -54,7 +54,7 @@ public final class UnlearnWorkerApp {
         try {
             UnlearnWorkerConfig config = UnlearnWorkerConfig.load(settings(args.length > 0 ? Path.of(args[0]) : null,
                     System.getenv()));
-            worker = UnlearnWorker.start(config, new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+            worker = UnlearnWorker.start(config, ClientSecurity.schemaRegistryClient(config, config.schemaRegistryUrl()));
         } catch (UnlearnWorkerException e) {
             System.err.println(e.getMessage());
             System.exit(2);

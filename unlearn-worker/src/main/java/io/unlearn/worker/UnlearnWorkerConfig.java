@@ -1,5 +1,6 @@
 package io.unlearn.worker;
 
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.SettingsCheck;
 import io.unlearn.schemas.Topics;
 import io.unlearn.worker.errors.InvalidConfigException;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Configuration of the unlearn-worker. Every default runs on one machine (broker on localhost:9092, schema registry
@@ -39,6 +41,11 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     public static final String MODEL_REGISTRY_URL_CONFIG = "model.registry.url";
     private static final String MODEL_REGISTRY_URL_DOC = "Base URL of the model-registry's REST API; the worker"
             + " reads GET /models/{id} for each batch.";
+
+    public static final String MODEL_REGISTRY_AUTH_TOKEN_CONFIG = "model.registry.auth.token";
+    private static final String MODEL_REGISTRY_AUTH_TOKEN_DOC = "The model-registry's http.auth.token, sent as a"
+            + " bearer token with every read; needed only when the registry runs with http.auth.reads=token."
+            + " Never logged. No default.";
 
     public static final String ARTIFACT_DIR_CONFIG = "artifact.dir";
     private static final String ARTIFACT_DIR_DOC = "Directory of the content-addressed artifact store shared with the"
@@ -143,13 +150,15 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     public static final String DEFAULT_ARTIFACT_DIR =
             Path.of(System.getProperty("java.io.tmpdir"), "unlearn", "artifacts").toString();
 
-    static final ConfigDef CONFIG = new ConfigDef()
+    static final ConfigDef CONFIG = ClientSecurity.define(new ConfigDef())
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, "localhost:9092", NON_BLANK, Importance.HIGH,
                     BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8081/apis/ccompat/v7", HTTP_URL, Importance.HIGH,
                     SCHEMA_REGISTRY_URL_DOC)
             .define(MODEL_REGISTRY_URL_CONFIG, Type.STRING, "http://localhost:8082", HTTP_URL, Importance.HIGH,
                     MODEL_REGISTRY_URL_DOC)
+            .define(MODEL_REGISTRY_AUTH_TOKEN_CONFIG, Type.PASSWORD, null, Importance.MEDIUM,
+                    MODEL_REGISTRY_AUTH_TOKEN_DOC)
             .define(ARTIFACT_DIR_CONFIG, Type.STRING, DEFAULT_ARTIFACT_DIR, NON_BLANK, Importance.HIGH,
                     ARTIFACT_DIR_DOC)
             .define(WORKER_ID_CONFIG, Type.STRING, "unlearn-worker", ID, Importance.MEDIUM, WORKER_ID_DOC)
@@ -217,6 +226,12 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
     /** @return {@code model.registry.url} */
     public String modelRegistryUrl() {
         return getString(MODEL_REGISTRY_URL_CONFIG);
+    }
+
+    /** @return {@code model.registry.auth.token}, or null when not set */
+    public String modelRegistryToken() {
+        Password token = getPassword(MODEL_REGISTRY_AUTH_TOKEN_CONFIG);
+        return token == null ? null : token.value();
     }
 
     /** @return {@code artifact.dir} */
@@ -294,14 +309,25 @@ public final class UnlearnWorkerConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(SHUTDOWN_TIMEOUT_MS_CONFIG));
     }
 
-    /** @return the user's {@code consumer.}-prefixed settings, prefix removed */
+    /**
+     * What every consumer of the service gets besides its forced settings: the Kafka security settings
+     * ({@link ClientSecurity#kafkaSettings}), overridden by the user's {@code consumer.}-prefixed settings (prefix
+     * removed).
+     */
     public Map<String, Object> consumerOverrides() {
-        return originalsWithPrefix("consumer.");
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("consumer."));
+        return settings;
     }
 
-    /** @return the user's {@code producer.}-prefixed settings, prefix removed */
+    /**
+     * What every producer of the service gets besides its forced settings: the Kafka security settings, overridden
+     * by the user's {@code producer.}-prefixed settings (prefix removed).
+     */
     public Map<String, Object> producerOverrides() {
-        return originalsWithPrefix("producer.");
+        Map<String, Object> settings = ClientSecurity.kafkaSettings(this);
+        settings.putAll(originalsWithPrefix("producer."));
+        return settings;
     }
 
     /** @return every key with its type, default, validator and doc; {@code docs/config.md} is generated from it */

@@ -47,4 +47,15 @@ class UnlearnWorkerConfigTest {
 
         assertEquals(Map.of("session.timeout.ms", "6000"), config.consumerOverrides());
     }
+
+    @Test
+    void shouldGiveTheKafkaSecuritySettingsToItsConsumersAndProducer() {
+        UnlearnWorkerConfig config = UnlearnWorkerConfig.load(Map.of("security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "PLAIN", "model.registry.auth.token", "registry-token"));
+
+        Map<String, Object> expected = Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN");
+        assertEquals(expected, config.consumerOverrides());
+        assertEquals(expected, config.producerOverrides());
+        assertEquals("registry-token", config.modelRegistryToken());
+    }
 }

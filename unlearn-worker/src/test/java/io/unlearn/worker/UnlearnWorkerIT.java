@@ -140,6 +140,7 @@ class UnlearnWorkerIT {
         body.put("artifactBase64", Base64.getEncoder().encodeToString(artifact));
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(registryUrl() + "/models"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, response.statusCode(), response.body());

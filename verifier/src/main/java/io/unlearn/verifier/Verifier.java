@@ -9,7 +9,7 @@ import io.unlearn.kit.observability.ServiceEndpoint;
 import io.unlearn.kit.processing.Output;
 import io.unlearn.kit.processing.TaskOutcome;
 import io.unlearn.kit.processing.TransactionalTaskLoop;
-import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.verifier.errors.VerifierException;
@@ -65,7 +65,7 @@ public final class Verifier implements AutoCloseable {
         this.config = config;
         this.schemas = schemas;
         DirectoryArtifactStore artifacts = new DirectoryArtifactStore(config.artifactDir());
-        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl());
+        ModelRegistryClient registry = new ModelRegistryClient(config.modelRegistryUrl(), config.modelRegistryToken());
         this.verification = new CandidateVerification(registry::model, new CandidateEvaluation(artifacts,
                 new DatasetCache(), config.evaluationSettings(), config.referenceRecipe()),
                 new Escalation(Clock.systemUTC()));
@@ -109,7 +109,7 @@ public final class Verifier implements AutoCloseable {
      * @throws VerifierException when the artifact directory cannot be opened or the HTTP port cannot be bound
      */
     public static Verifier start(VerifierConfig config) {
-        return start(config, new RestSchemaRegistryClient(config.schemaRegistryUrl()));
+        return start(config, ClientSecurity.schemaRegistryClient(config, config.schemaRegistryUrl()));
     }
 
     /** Starts a verifier that uses {@code schemas} (closed with the verifier). */

@@ -52,6 +52,17 @@ class VerifierConfigTest {
     }
 
     @Test
+    void shouldGiveTheKafkaSecuritySettingsToItsConsumerAndProducer() {
+        VerifierConfig config = VerifierConfig.load(Map.of("security.protocol", "SSL",
+                "ssl.truststore.location", "/ca.p12", "producer.ssl.truststore.location", "/other.p12"));
+
+        assertEquals(Map.of("security.protocol", "SSL", "ssl.truststore.location", "/ca.p12"),
+                config.consumerOverrides());
+        assertEquals("/other.p12", config.producerOverrides().get("ssl.truststore.location"));
+        assertEquals(null, config.modelRegistryToken());
+    }
+
+    @Test
     void shouldRejectOneTopicUsedForTwoPurposes() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> VerifierConfig.load(Map.of(
                 "batches.topic", "unlearning.candidates")));

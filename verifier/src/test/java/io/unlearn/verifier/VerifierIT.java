@@ -328,7 +328,8 @@ class VerifierIT {
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + registry.httpPort() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -41,6 +41,7 @@ public final class ConfigDocs {
         services.put("unlearn-worker", configDef("io.unlearn.worker.UnlearnWorkerConfig"));
         services.put("verifier", configDef("io.unlearn.verifier.VerifierConfig"));
         services.put("model-registry", configDef("io.unlearn.registry.ModelRegistryConfig"));
+        ConfigDef security = configDef("io.unlearn.kit.config.ClientSecurity");
         StringBuilder md = new StringBuilder();
         md.append("# Service settings\n\n")
                 .append("Generated from each service's `ConfigDef` by `io.unlearn.launcher.docs.ConfigDocs` during the")
@@ -48,20 +49,38 @@ public final class ConfigDocs {
                 .append(" then environment variables named after the key with the service's prefix (see")
                 .append(" `io.unlearn.kit.config.ServiceSettings`); unknown keys are refused at start-up.\n");
         services.forEach((service, def) -> {
-            md.append("\n## ").append(service).append("\n\n")
-                    .append("| key | type | default | valid values | importance | description |\n")
-                    .append("| --- | --- | --- | --- | --- | --- |\n");
-            for (ConfigDef.ConfigKey key : new java.util.TreeMap<>(def.configKeys()).values()) {
+            md.append("\n## ").append(service).append("\n\n");
+            if (def.names().containsAll(security.names())) {
+                md.append("Also every key of [Security settings](#security-settings-every-service).\n\n");
+            }
+            table(md, def, key -> !security.names().contains(key.name));
+        });
+        md.append("\n## Security settings (every service)\n\n")
+                .append("Defined once in `io.unlearn.kit.config.ClientSecurity` and accepted by every service. The")
+                .append(" Kafka keys (`security.protocol`, `sasl.*`, `ssl.*`; Kafka's own definitions) that are set")
+                .append(" go to every Kafka client of the service: consumers, producers, the admin client and Kafka")
+                .append(" Streams; a `consumer.`/`producer.` prefixed key still wins for its client. The")
+                .append(" `schema.registry.*` keys configure the schema-registry client. Passwords are never")
+                .append(" logged.\n\n");
+        table(md, security, key -> true);
+        return md.toString();
+    }
+
+    private static void table(StringBuilder md, ConfigDef def, java.util.function.Predicate<ConfigDef.ConfigKey> keep) {
+        md.append("| key | type | default | valid values | importance | description |\n")
+                .append("| --- | --- | --- | --- | --- | --- |\n");
+        for (ConfigDef.ConfigKey key : new java.util.TreeMap<>(def.configKeys()).values()) {
+            if (keep.test(key)) {
                 md.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase())
                         .append(" | ").append(cell(defaultOf(key))).append(" | ")
                         .append(cell(validValues(key))).append(" | ")
                         .append(key.importance.name().toLowerCase()).append(" | ").append(cell(key.documentation))
                         .append(" |\n");
             }
-        });
-        return md.toString();
+        }
     }
 
+    /** A class's static {@code configDef()}: each service's config class, and the shared security keys. */
     private static ConfigDef configDef(String configClass) {
         try {
             return (ConfigDef) Class.forName(configClass).getMethod("configDef").invoke(null);

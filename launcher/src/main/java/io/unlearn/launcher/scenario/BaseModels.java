@@ -43,8 +43,8 @@ public final class BaseModels {
      * Trains one classifier on all of {@code train} (and, for DKVB specs, a bottleneck on top of it) and registers
      * every spec.
      */
-    public static void trainAndRegister(String registryUrl, String datasetName, ImageSet train, TrainingRecipe recipe,
-                                        List<ModelSpec> specs) {
+    public static void trainAndRegister(String registryUrl, String registryToken, String datasetName, ImageSet train,
+                                        TrainingRecipe recipe, List<ModelSpec> specs) {
         long started = System.nanoTime();
         try (ModelHandle classifier = Unlearning.trainClassifier(train, recipe)) {
             LOG.info("Trained the base classifier on {} samples in {} s", train.size(),
@@ -52,10 +52,10 @@ public final class BaseModels {
             for (ModelSpec spec : specs) {
                 if (spec.family().equals("dkvb_classifier")) {
                     try (ModelHandle dkvb = Unlearning.trainDkvb(classifier, train, dkvbRecipe(train))) {
-                        register(registryUrl, spec, datasetName, train, bytes(dkvb));
+                        register(registryUrl, registryToken, spec, datasetName, train, bytes(dkvb));
                     }
                 } else {
-                    register(registryUrl, spec, datasetName, train, bytes(classifier));
+                    register(registryUrl, registryToken, spec, datasetName, train, bytes(classifier));
                 }
             }
         }
@@ -65,14 +65,14 @@ public final class BaseModels {
      * Trains a dual encoder on every image of {@code train} paired with its caption and registers it under each
      * spec (family {@code dual_encoder}).
      */
-    public static void trainAndRegisterDualEncoder(String registryUrl, String datasetName, ImageSet train,
-                                                   DualEncoderRecipe recipe, List<ModelSpec> specs) {
+    public static void trainAndRegisterDualEncoder(String registryUrl, String registryToken, String datasetName,
+                                                   ImageSet train, DualEncoderRecipe recipe, List<ModelSpec> specs) {
         long started = System.nanoTime();
         try (ModelHandle dualEncoder = DualEncoders.train(train, recipe)) {
             LOG.info("Trained the base dual encoder on {} pairs in {} s", train.size(),
                     (System.nanoTime() - started) / 1_000_000_000);
             for (ModelSpec spec : specs) {
-                register(registryUrl, spec, datasetName, train, bytes(dualEncoder));
+                register(registryUrl, registryToken, spec, datasetName, train, bytes(dualEncoder));
             }
         }
     }
@@ -86,8 +86,8 @@ public final class BaseModels {
                 : new DkvbRecipe(32, 16, 4, train.size(), 10, 5, 0.02f, 3);
     }
 
-    private static void register(String registryUrl, ModelSpec spec, String datasetName, ImageSet train,
-                                 byte[] artifact) {
+    private static void register(String registryUrl, String registryToken, ModelSpec spec, String datasetName,
+                                 ImageSet train, byte[] artifact) {
         ObjectNode body = JSON.createObjectNode();
         body.put("modelId", spec.modelId());
         body.put("family", spec.family());
@@ -117,6 +117,7 @@ public final class BaseModels {
         body.put("artifactBase64", Base64.getEncoder().encodeToString(artifact));
         HttpRequest request = HttpRequest.newBuilder(URI.create(registryUrl + "/models"))
                 .timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + registryToken)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(request,

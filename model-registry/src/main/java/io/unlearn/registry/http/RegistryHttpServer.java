@@ -55,8 +55,13 @@ import java.util.function.Supplier;
  * </pre>
  *
  * Errors are JSON {@code {"error": "...", "problems": [...]}}: 400 malformed or invalid body (every problem listed),
- * 404 unknown model, version, alias, request or path, 405 wrong method, 409 model already registered,
- * 413 body too large, 503 registry not ready.
+ * 401 missing or wrong credential (with {@code WWW-Authenticate}), 404 unknown model, version, alias, request or
+ * path, 405 wrong method, 409 model already registered, 413 body too large, 415 a POST whose body is not declared
+ * {@code application/json}, 503 registry not ready.
+ *
+ * <p><b>Credentials.</b> {@code POST /models} needs {@code Authorization: Bearer <http.auth.token>} (see
+ * {@link BearerAuth}); with {@code http.auth.reads=token} so does every GET but {@code /health}, which probes must
+ * reach. The credential is checked before the body is read, so an unauthenticated client costs no parsing.
  */
 public final class RegistryHttpServer implements AutoCloseable {
 
@@ -73,6 +78,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     private final MeterRegistry meters;
     private final ObjectMapper json;
     private final long maxBodyBytes;
+    private final BearerAuth auth;
 
     /**
      * Binds to {@code host:port} (port 0 picks a free one); call {@link #start()} to serve.
@@ -80,11 +86,13 @@ public final class RegistryHttpServer implements AutoCloseable {
      * @param maxArtifactBytes largest artifact accepted; bounds the body size of POST /models
      * @param prometheus       the Prometheus scrape text, for GET /metrics
      * @param healthProblems   why the registry cannot keep its state current (empty while it can), for GET /health
+     * @param auth             who may write and read
      */
     public RegistryHttpServer(String host, int port, RegistryState state, RegistrationParser parser,
                               Registrar registrar, LineageVerifier verifier, MeterRegistry meters,
                               Supplier<String> prometheus, Supplier<List<String>> healthProblems, ObjectMapper json,
-                              long maxArtifactBytes) {
+                              long maxArtifactBytes, BearerAuth auth) {
+        this.auth = auth;
         this.state = state;
         this.parser = parser;
         this.registrar = registrar;
@@ -193,11 +201,26 @@ public final class RegistryHttpServer implements AutoCloseable {
         }
         boolean get = method.equals("GET") || method.equals("HEAD");
         if (route.equals("/models") && method.equals("POST")) {
+            Optional<Reply> refused = unauthorized(exchange, true, "POST /models");
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            if (!isJson(exchange.getRequestHeaders().getFirst("Content-Type"))) {
+                exchange.getResponseHeaders().set("Accept-Post", "application/json");
+                return error(415, "POST /models takes Content-Type: application/json, not "
+                        + exchange.getRequestHeaders().getFirst("Content-Type"), List.of());
+            }
             return register(exchange);
         }
         if (!get) {
             exchange.getResponseHeaders().set("Allow", route.equals("/models") ? "GET, POST" : "GET");
             return error(405, method + " is not allowed on " + route, List.of());
+        }
+        if (!route.equals("/health")) {
+            Optional<Reply> refused = unauthorized(exchange, false, "reading " + route);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
         }
         return switch (route) {
             case "/" -> new Reply(200, WebPage.HTML, "text/html; charset=utf-8");
@@ -212,6 +235,32 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "/health" -> health();
             default -> throw new NotFoundException("no such resource: " + route);
         };
+    }
+
+    /** A 401 when the request needs the token and does not carry it; empty when it may go on. */
+    private Optional<Reply> unauthorized(HttpExchange exchange, boolean write, String what) {
+        if (!auth.required(write)) {
+            return Optional.empty();
+        }
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth.accepts(authorization)) {
+            return Optional.empty();
+        }
+        meters.counter(ModelRegistryMetrics.HTTP_UNAUTHORIZED, "write", Boolean.toString(write)).increment();
+        exchange.getResponseHeaders().set("WWW-Authenticate", authorization == null ? BearerAuth.CHALLENGE
+                : BearerAuth.CHALLENGE + ", error=\"invalid_token\"");
+        return Optional.of(error(401, what + " needs Authorization: Bearer <token> with the registry's"
+                + " http.auth.token" + (authorization == null ? "" : "; the credential sent is not it"), List.of()));
+    }
+
+    /** Whether a Content-Type header declares JSON ({@code application/json}, parameters such as charset allowed). */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip();
+        return mediaType.equalsIgnoreCase("application/json");
     }
 
     private Reply register(HttpExchange exchange) throws IOException {

@@ -3,7 +3,6 @@ package io.unlearn.registry.kafka;
 import io.unlearn.registry.ModelRegistryConfig;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -13,6 +12,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,10 +69,13 @@ public final class RegistryTopics {
         }
     }
 
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     /** Creates every missing topic; waits at most {@code startup.timeout.ms}. */
     public static void ensure(ModelRegistryConfig config) {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
+        Map<String, Object> props = config.adminSettings();
+        Admin admin = Admin.create(props);
+        try {
             for (NewTopic topic : definitions(config)) {
                 try {
                     admin.createTopics(List.of(topic)).all()
@@ -94,6 +97,10 @@ public final class RegistryTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RegistryUnavailableException("interrupted while creating topics", e);
+        } finally {
+            // a plain close() waits for requests still pending (up to default.api.timeout.ms, a minute) after the
+            // start-up timeout has already given up on them
+            admin.close(CLOSE_TIMEOUT);
         }
     }
 }

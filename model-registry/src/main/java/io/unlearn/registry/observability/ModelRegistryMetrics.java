@@ -12,6 +12,8 @@ public final class ModelRegistryMetrics {
 
     /** Timer, tags {@code route} (the route template), {@code method}, {@code status}: REST requests served. */
     public static final String HTTP_REQUESTS = P.of("http.requests");
+    /** Requests refused for a missing or wrong registry token, by whether they would have written. */
+    public static final String HTTP_UNAUTHORIZED = P.of("http.unauthorized");
     /** Counter, tag {@code outcome} = created | invalid | conflict: {@code POST /models} answers. */
     public static final String REGISTRATIONS = P.of("registrations");
     /** Counter, tag {@code outcome} = ok | broken: lineage chain checks asked for over REST. */

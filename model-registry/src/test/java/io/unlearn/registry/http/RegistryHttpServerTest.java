@@ -3,6 +3,7 @@ package io.unlearn.registry.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.unlearn.registry.ReadAccess;
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.lineage.LineageVerifier;
@@ -41,13 +42,23 @@ class RegistryHttpServerTest {
     private PrometheusMeterRegistry meters;
     private List<String> health = List.of();
 
+    private static final String TOKEN = "registry-test-token-0123456789";
+
     @BeforeEach
     void setUp() throws IOException {
+        start(BearerAuth.token(TOKEN, ReadAccess.OPEN));
+    }
+
+    private void start(BearerAuth auth) throws IOException {
+        if (server != null) {
+            server.close();
+        }
         DirectoryArtifactStore artifacts = new DirectoryArtifactStore(artifactDir);
         registry = new InMemoryRegistry(artifacts);
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = new RegistryHttpServer("127.0.0.1", 0, registry.state, new RegistrationParser(JSON, 4096),
-                registry::register, new LineageVerifier(artifacts), meters, meters::scrape, () -> health, JSON, 4096);
+                registry::register, new LineageVerifier(artifacts), meters, meters::scrape, () -> health, JSON, 4096,
+                auth);
         server.start();
     }
 
@@ -60,9 +71,102 @@ class RegistryHttpServerTest {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+    private HttpResponse<String> getWithToken(String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST as a legitimate client sends it: JSON, with the registry's token. */
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return post(path, body, "application/json", "Bearer " + TOKEN);
+    }
+
+    private HttpResponse<String> post(String path, String body, String contentType, String authorization)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void shouldAnswer401WithAChallengeToAPostWithoutCredential() throws Exception {
+        HttpResponse<String> response = post("/models", registrationJson("m1", "weights"), "application/json", null);
+
+        assertEquals(401, response.statusCode(), response.body());
+        assertEquals("Bearer realm=\"model-registry\"",
+                response.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(JSON.readTree(response.body()).get("error").asText()
+                .startsWith("POST /models needs Authorization: Bearer <token>"), response.body());
+        assertEquals(0, JSON.readTree(get("/models").body()).size(), "nothing may be registered");
+    }
+
+    @Test
+    void shouldAnswer401ToAPostWithAWrongToken() throws Exception {
+        for (String authorization : List.of("Bearer " + TOKEN + "x", "Bearer " + TOKEN.substring(1),
+                "Basic " + TOKEN, "Bearer ", TOKEN)) {
+            HttpResponse<String> response = post("/models", registrationJson("m1", "weights"), "application/json",
+                    authorization);
+
+            assertEquals(401, response.statusCode(), authorization);
+            assertTrue(response.headers().firstValue("WWW-Authenticate").orElseThrow()
+                    .contains("error=\"invalid_token\""), authorization);
+        }
+        assertEquals(0, JSON.readTree(get("/models").body()).size(), "nothing may be registered");
+    }
+
+    @Test
+    void shouldAnswer415ToAnAuthenticatedPostThatIsNotJson() throws Exception {
+        for (String contentType : new String[] {null, "text/plain", "application/x-www-form-urlencoded",
+                "application/jsonx"}) {
+            HttpResponse<String> response = post("/models", registrationJson("m1", "weights"), contentType,
+                    "Bearer " + TOKEN);
+
+            assertEquals(415, response.statusCode(), contentType + ": " + response.body());
+            assertEquals("application/json", response.headers().firstValue("Accept-Post").orElseThrow());
+        }
+        assertEquals(0, JSON.readTree(get("/models").body()).size(), "nothing may be registered");
+    }
+
+    @Test
+    void shouldAcceptJsonWithACharsetAndTheBearerSchemeInAnyCase() throws Exception {
+        HttpResponse<String> response = post("/models", registrationJson("m1", "weights"),
+                "Application/JSON; charset=utf-8", "bearer " + TOKEN);
+
+        assertEquals(201, response.statusCode(), response.body());
+    }
+
+    @Test
+    void shouldLetAnyoneReadWhenReadsAreOpen() throws Exception {
+        post("/models", registrationJson("m1", "weights"));
+
+        assertEquals(200, get("/models/m1").statusCode());
+        assertEquals(200, get("/lineage/verify").statusCode());
+    }
+
+    @Test
+    void shouldNeedTheTokenForEveryReadButHealthWhenReadsNeedIt() throws Exception {
+        start(BearerAuth.token(TOKEN, ReadAccess.TOKEN));
+        post("/models", registrationJson("m1", "weights"));
+
+        for (String path : List.of("/", "/models", "/models/m1", "/lineage/verify", "/metrics")) {
+            assertEquals(401, get(path).statusCode(), path);
+            assertEquals(401, getWithToken(path, "wrong-token-0123456789").statusCode(), path);
+            assertEquals(200, getWithToken(path, TOKEN).statusCode(), path);
+        }
+        assertEquals(200, get("/health").statusCode());
+    }
+
+    @Test
+    void shouldAcceptAnyPostWhenAuthIsDisabled() throws Exception {
+        start(BearerAuth.disabled());
+
+        assertEquals(201, post("/models", registrationJson("m1", "weights"), "application/json", null).statusCode());
+        assertEquals(415, post("/models", registrationJson("m2", "weights"), "text/plain", null).statusCode());
     }
 
     private URI uri(String path) {

@@ -128,7 +128,8 @@ class LineageWriterTest {
     void setUp() throws Exception {
         producer = new FlakyProducer();
         ModelRegistryConfig config = ModelRegistryConfig.load(Map.of(ModelRegistryConfig.POLL_TIMEOUT_MS_CONFIG, "20",
-                ModelRegistryConfig.CANDIDATE_WAIT_MS_CONFIG, "0", ModelRegistryConfig.REGISTRY_ID_CONFIG, GROUP));
+                ModelRegistryConfig.CANDIDATE_WAIT_MS_CONFIG, "0", ModelRegistryConfig.REGISTRY_ID_CONFIG, GROUP,
+                ModelRegistryConfig.HTTP_AUTH_DISABLED_CONFIG, "true"));
         writer = new LineageWriter(config, schemas, state, new CommittedRecordsIntoState(),
                 new LineageRecorder(JSON, Clock.fixed(RegistryFixtures.T0, ZoneOffset.UTC)), meters, consumer,
                 producer);

@@ -14,7 +14,8 @@ class RegistryTopicsTest {
     @Test
     void shouldCreateTheLineageTopicWithInfiniteRetentionAndTheManifestAndModelsCompacted() {
         // Given
-        ModelRegistryConfig config = ModelRegistryConfig.load(Map.of("topic.partitions", "3"));
+        ModelRegistryConfig config = ModelRegistryConfig.load(Map.of("topic.partitions", "3",
+                "http.auth.disabled", "true"));
 
         // When
         List<NewTopic> topics = RegistryTopics.definitions(config);

@@ -13,6 +13,7 @@ import io.unlearn.schemas.errors.UnknownSubjectException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
+import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -70,7 +71,11 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private RestSchemaRegistryClient(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(b.connectTimeout);
+        if (b.sslContext != null) {
+            http.sslContext(b.sslContext);
+        }
+        this.http = http.build();
         this.requestTimeout = b.requestTimeout;
         this.maxRetries = b.maxRetries;
         this.initialBackoff = b.initialBackoff;
@@ -310,6 +315,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         private Duration initialBackoff = Duration.ofMillis(200);
         private Duration maxBackoff = Duration.ofSeconds(5);
         private String authorization;
+        private SSLContext sslContext;
 
         private Builder(String baseUrl) {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -367,6 +373,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         /** An OAuth bearer token, sent as {@code Authorization: Bearer <token>}. */
         public Builder bearerToken(String token) {
             this.authorization = "Bearer " + Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /** The TLS context of {@code https://} URLs, e.g. one trusting a private CA (default: the JVM's). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "context");
             return this;
         }
 

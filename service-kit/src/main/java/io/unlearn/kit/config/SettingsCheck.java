@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>known keys against their {@link ConfigDef} validators;</li>
  *   <li>Kafka client settings pass through only with a {@code consumer.} or {@code producer.} prefix, and never
  *       for a key the service sets itself (exactly-once depends on it);</li>
- *   <li>no topic is configured for two purposes (each topic carries one record type).</li>
+ *   <li>no topic is configured for two purposes (each topic carries one record type);</li>
+ *   <li>the cross-key rules of the shared security settings ({@link ClientSecurity#problems}).</li>
  * </ul>
  */
 public final class SettingsCheck {
@@ -65,6 +66,7 @@ public final class SettingsCheck {
                 problems.add(key + ": unknown setting (Kafka client settings take a consumer. or producer. prefix)");
             }
         }
+        problems.addAll(ClientSecurity.problems(props));
         Set<String> topics = new HashSet<>();
         for (String key : topicKeys) {
             Object value = props.containsKey(key) ? props.get(key) : definition.defaultValues().get(key);

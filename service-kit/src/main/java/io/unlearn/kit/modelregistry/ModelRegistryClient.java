@@ -36,16 +36,26 @@ public final class ModelRegistryClient {
     private final String baseUrl;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final String authorization;
 
-    /** A client of the registry at {@code baseUrl}, e.g. {@code http://127.0.0.1:8090}. */
+    /** A client of the registry at {@code baseUrl}, e.g. {@code http://127.0.0.1:8090}, that sends no credential. */
     public ModelRegistryClient(String baseUrl) {
-        this(baseUrl, Duration.ofSeconds(5), Duration.ofSeconds(15));
+        this(baseUrl, null);
     }
 
-    public ModelRegistryClient(String baseUrl, Duration connectTimeout, Duration requestTimeout) {
+    /**
+     * @param token the registry's {@code http.auth.token}, sent as a bearer token (needed when the registry runs
+     *              with {@code http.auth.reads=token}); null sends none
+     */
+    public ModelRegistryClient(String baseUrl, String token) {
+        this(baseUrl, token, Duration.ofSeconds(5), Duration.ofSeconds(15));
+    }
+
+    public ModelRegistryClient(String baseUrl, String token, Duration connectTimeout, Duration requestTimeout) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         this.requestTimeout = requestTimeout;
+        this.authorization = token == null ? null : "Bearer " + token;
     }
 
     public String baseUrl() {
@@ -58,8 +68,12 @@ public final class ModelRegistryClient {
     }
 
     private Optional<JsonNode> get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout)
-                .header("Accept", "application/json").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout)
+                .header("Accept", "application/json").GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         String lastProblem = null;
         Throwable lastCause = null;
         long backoffMs = 200;
@@ -90,7 +104,8 @@ public final class ModelRegistryClient {
             }
             if (status != 200) {
                 throw new ModelRegistryUnavailableException("GET " + baseUrl + path + " answered HTTP " + status
-                        + ": " + abbreviate(response.body()), null);
+                        + ": " + abbreviate(response.body()) + (status == 401 ? "; the registry needs its token for"
+                        + " reads (http.auth.reads=token): set model.registry.auth.token" : ""), null);
             }
             try {
                 return Optional.of(JSON.readTree(response.body()));

@@ -43,6 +43,8 @@ class ModelRegistryClientTest {
     private HttpServer server;
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger calls = new AtomicInteger();
+    /** When set, the fake registry answers 401 unless this Authorization header is sent. */
+    private volatile String requiredAuthorization;
 
     @BeforeEach
     void start() throws IOException {
@@ -50,7 +52,10 @@ class ModelRegistryClientTest {
         server.createContext("/models/", exchange -> {
             calls.incrementAndGet();
             String id = exchange.getRequestURI().getPath().substring("/models/".length());
-            int status = failuresLeft.getAndDecrement() > 0 ? 503 : id.equals("fashion") ? 200 : 404;
+            boolean authorized = requiredAuthorization == null
+                    || requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            int status = !authorized ? 401 : failuresLeft.getAndDecrement() > 0 ? 503 : id.equals("fashion") ? 200
+                    : 404;
             byte[] body = (status == 200 ? MODEL : "{\"error\":\"no\"}").getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, body.length);
             exchange.getResponseBody().write(body);
@@ -85,6 +90,17 @@ class ModelRegistryClientTest {
         assertEquals("v-2", model.unverifiedCandidate().orElseThrow().versionId());
         assertEquals(List.of("r2", "r3"), model.version("v-2").orElseThrow().requestIds());
         assertEquals(null, model.version("base").orElseThrow().parentVersionId());
+    }
+
+    @Test
+    void shouldSendTheTokenAsABearerCredential() {
+        requiredAuthorization = "Bearer registry-token-0123456789";
+
+        ModelRegistryUnavailableException e = assertThrows(ModelRegistryUnavailableException.class,
+                () -> client().model("fashion"));
+        assertTrue(e.getMessage().contains("set model.registry.auth.token"), e.getMessage());
+        assertTrue(new ModelRegistryClient("http://127.0.0.1:" + server.getAddress().getPort(),
+                "registry-token-0123456789").model("fashion").isPresent());
     }
 
     @Test

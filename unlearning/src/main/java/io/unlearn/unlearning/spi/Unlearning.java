@@ -149,6 +149,10 @@ public final class Unlearning {
      * number, shapes and type are checked on a zero batch before the handle is returned (the normalization is not).
      * See {@code TorchScriptClassifier} for the details.
      *
+     * <p><b>A TorchScript file is code:</b> loading it runs the program it holds with this JVM's rights. Load only
+     * files from a trusted source; the services load only artifacts registered through the model-registry's
+     * authenticated {@code POST /models}.
+     *
      * @param file a file written by {@code torch.jit.save} (a scripted or traced module)
      * @param numClasses the number of classes the logits must have
      * @param rows the input height
