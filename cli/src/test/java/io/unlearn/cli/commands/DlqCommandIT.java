@@ -4,21 +4,16 @@ import io.unlearn.cli.CliRun;
 import io.unlearn.cli.ExitCodes;
 import io.unlearn.localstack.SharedStack;
 import io.unlearn.schemas.deadletter.DeadLetterHeaders;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +85,7 @@ class DlqCommandIT {
         // Then the source topic gets the original key, value and headers, without the error headers
         assertEquals(ExitCodes.OK, replay.code(), replay.toString());
         assertTrue(replay.out().contains("replayed 0@0 -> " + sourceTopic + "/0@0 (key r-9)"), replay.toString());
-        ConsumerRecord<byte[], byte[]> replayed = readOne(sourceTopic);
+        ConsumerRecord<byte[], byte[]> replayed = TopicRecords.read(stack.bootstrapServers(), sourceTopic, 1).get(0);
         assertArrayEquals(key, replayed.key());
         assertArrayEquals(value, replayed.value());
         assertEquals("t-42", DeadLetterHeaders.text(replayed.headers(), "trace-id"));
@@ -105,22 +100,5 @@ class DlqCommandIT {
 
         assertEquals(ExitCodes.NOT_FOUND, replay.code(), replay.toString());
         assertTrue(replay.err().contains("no dead letter at 0@99"), replay.toString());
-    }
-
-    private ConsumerRecord<byte[], byte[]> readOne(String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    return r;
-                }
-            }
-        }
-        throw new AssertionError("nothing arrived on " + topic);
     }
 }

@@ -11,14 +11,10 @@ import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,7 +82,7 @@ class SendCommandIT {
         assertTrue(result.out().contains("sent 1 requests to " + requestsTopic), result.toString());
 
         // And the topic holds exactly the valid request: key = request id, Confluent wire format, decodable
-        List<ConsumerRecord<byte[], byte[]>> records = readAll(requestsTopic, 1);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.read(stack.bootstrapServers(), requestsTopic, 1);
         assertEquals(1, records.size());
         ConsumerRecord<byte[], byte[]> record = records.get(0);
         assertEquals("r-ok", new String(record.key(), StandardCharsets.UTF_8));
@@ -116,7 +111,7 @@ class SendCommandIT {
         // When they are sent with --wait, and the pipeline answers on the status topic
         CompletableFuture<CliRun> running = CompletableFuture.supplyAsync(
                 () -> CliRun.of(send(file, "--wait", "--until", "BATCHED", "--timeout", "90s")));
-        readAll(requestsTopic, 2);
+        TopicRecords.read(stack.bootstrapServers(), requestsTopic, 2);
         Instant now = Instant.now();
         AvroSerde<RequestStatus> statusSerde = AvroSerde.forTopic(Topics.REQUEST_STATUS, schemas);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
@@ -143,25 +138,5 @@ class SendCommandIT {
     private static RequestStatus status(String id, RequestState state, String model, String reason, Instant at) {
         return RequestStatus.newBuilder().setRequestId(id).setState(state).setModelId(model).setReason(reason)
                 .setStage("stream-processor").setAt(at).build();
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            // a further poll would show a record too many
-            consumer.poll(Duration.ofSeconds(1)).forEach(records::add);
-        }
-        return records;
     }
 }
