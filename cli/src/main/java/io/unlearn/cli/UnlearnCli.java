@@ -3,6 +3,7 @@ package io.unlearn.cli;
 import io.unlearn.cli.commands.DlqCommand;
 import io.unlearn.cli.commands.LineageCommand;
 import io.unlearn.cli.commands.ModelsCommand;
+import io.unlearn.cli.commands.ReceiptCommand;
 import io.unlearn.cli.commands.SendCommand;
 import io.unlearn.cli.commands.StatusCommand;
 import io.unlearn.cli.errors.CliException;
@@ -25,13 +26,14 @@ import java.util.Map;
  * bin/unlearn models
  * bin/unlearn lineage fashion-classifier --verify
  * bin/unlearn dlq list
+ * bin/unlearn receipt r-1
  * </pre>
  * Exit codes are in {@link ExitCodes}.
  */
 @Command(name = "unlearn", mixinStandardHelpOptions = true, version = "unlearn 0.1.0",
         description = "Send deletion requests and follow them; list models, lineage and dead letters.",
         subcommands = {SendCommand.class, StatusCommand.class, ModelsCommand.class, LineageCommand.class,
-                DlqCommand.class, CommandLine.HelpCommand.class})
+                DlqCommand.class, ReceiptCommand.class, CommandLine.HelpCommand.class})
 public final class UnlearnCli implements Runnable {
 
     @CommandLine.Spec
@@ -89,6 +91,6 @@ public final class UnlearnCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: send, status, models, lineage,"
-                + " dlq (unlearn help COMMAND explains each)");
+                + " dlq, receipt (unlearn help COMMAND explains each)");
     }
 }

@@ -2,6 +2,7 @@ package io.unlearn.cli.commands;
 
 import io.unlearn.cli.CliRun;
 import io.unlearn.cli.ExitCodes;
+import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.localstack.SharedStack;
 import io.unlearn.registry.InJvmModelRegistry;
 import io.unlearn.registry.ModelRegistry;
@@ -11,6 +12,7 @@ import io.unlearn.schemas.registry.RestSchemaRegistryClient;
 import io.unlearn.schemas.serde.AvroSerde;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.schemas.v1.Verdict;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,16 +23,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.unlearn.registry.RegistryFixtures.candidate;
 import static io.unlearn.registry.RegistryFixtures.registrationJson;
+import static io.unlearn.registry.RegistryFixtures.verification;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,5 +111,55 @@ class RegistryCommandsIT {
         assertEquals(ExitCodes.REJECTED, followed.code(), followed.toString());
         assertTrue(followed.out().contains("REJECTED") && followed.out().contains("outcome: REJECTED (model id 'm9'"),
                 followed.toString());
+    }
+
+    @Test
+    void shouldGiveAReceiptWithTheExcludingVersionAndItsLineageEventsOnceTheRequestIsVerified() throws Exception {
+        // Given a registered model, a candidate that excludes r-2, its PASSED verification and the request's statuses
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/models"))
+                .POST(HttpRequest.BodyPublishers.ofString(registrationJson("m2", "base weights"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String digest = new DirectoryArtifactStore(artifactDir)
+                .put(new ByteArrayInputStream("v1 weights".getBytes(StandardCharsets.UTF_8)));
+        Instant now = Instant.now();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            String candidates = run + "candidates";
+            String verifications = run + "verifications";
+            String statuses = run + "request-status";
+            producer.send(new ProducerRecord<>(candidates, "m2", AvroSerde.forTopic(Topics.CANDIDATES, schemas)
+                    .serialize(candidates, candidate("m2", "v1", "base", "m2-0001", digest, "r-2")))).get();
+            producer.send(new ProducerRecord<>(verifications, "m2", AvroSerde.forTopic(Topics.VERIFICATIONS, schemas)
+                    .serialize(verifications, verification("m2", "v1", "m2-0001", Verdict.PASSED, "r-2")))).get();
+            AvroSerde<RequestStatus> statusSerde = AvroSerde.forTopic(Topics.REQUEST_STATUS, schemas);
+            for (RequestState state : new RequestState[] {RequestState.BATCHED, RequestState.VERIFIED}) {
+                producer.send(new ProducerRecord<>(statuses, "r-2", statusSerde.serialize(statuses,
+                        RequestStatus.newBuilder().setRequestId("r-2").setState(state).setModelId("m2")
+                                .setBatchId("m2-0001").setVersionId(state == RequestState.VERIFIED ? "v1" : null)
+                                .setStage("verifier").setAt(now).build()))).get();
+            }
+        }
+
+        // When the receipt is asked for (the registry folds the records in asynchronously)
+        CliRun receipt = CliRun.of("receipt", "r-2", "--registry", url);
+        for (long giveUp = System.nanoTime() + 60_000_000_000L; receipt.code() != ExitCodes.OK
+                && System.nanoTime() < giveUp; ) {
+            Thread.sleep(300);
+            receipt = CliRun.of("receipt", "r-2", "--registry", url);
+        }
+
+        // Then it names the excluding version, the events that record it, and an intact lineage
+        assertEquals(ExitCodes.OK, receipt.code(), receipt.toString());
+        assertTrue(receipt.out().contains("excluded by version v1 (parent base, batch m2-0001)"), receipt.toString());
+        assertTrue(receipt.out().contains("artifact sha256 " + digest), receipt.toString());
+        assertTrue(receipt.out().contains("candidate recorded: lineage event #1 CANDIDATE_RECORDED, hash "),
+                receipt.toString());
+        assertTrue(receipt.out().contains("verification recorded: lineage event #2 VERIFICATION_RECORDED"),
+                receipt.toString());
+        assertTrue(receipt.out().contains("current version v1 descends from it"), receipt.toString());
+        assertTrue(receipt.out().contains("result: EXCLUDED by every model it concerns"), receipt.toString());
+        assertEquals(ExitCodes.NOT_FOUND, CliRun.of("receipt", "r-unknown", "--registry", url).code());
     }
 }
