@@ -8,7 +8,6 @@ import io.unlearn.cli.ExitCodes;
 import io.unlearn.cli.errors.NotFoundException;
 import io.unlearn.cli.requests.RequestOutcomes;
 import io.unlearn.kit.modelregistry.ModelRegistryClient;
-import io.unlearn.schemas.v1.RequestState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,10 +63,7 @@ public final class ReceiptCommand implements Callable<Integer> {
         JsonNode lineage = RegistryDocuments.require(registry, "/lineage/verify", "the registry has no lineage check");
         String generatedAt = Instant.now().toString();
 
-        RequestOutcomes outcomes = new RequestOutcomes(RequestOutcomes.Until.VERIFIED);
-        request.path("history").forEach(s -> outcomes.add(requestId, new RequestOutcomes.Step(
-                RequestState.valueOf(text(s, "state")), text(s, "modelId"), text(s, "versionId"), text(s, "reason"))));
-        RequestOutcomes.Summary summary = outcomes.summary(requestId);
+        RequestOutcomes.Summary summary = RegistryDocuments.outcome(requestId, request);
         List<String> gaps = new ArrayList<>();
         for (JsonNode m : request.path("models")) {
             if (!m.path("firstExcludingVersion").isObject()) {

@@ -2,7 +2,9 @@ package io.unlearn.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.unlearn.cli.errors.NotFoundException;
+import io.unlearn.cli.requests.RequestOutcomes;
 import io.unlearn.kit.modelregistry.ModelRegistryClient;
+import io.unlearn.schemas.v1.RequestState;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -36,5 +38,15 @@ final class RegistryDocuments {
 
     static String abbreviate(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+
+    /** A request's outcome from its {@code GET /requests/{id}} answer, by the same rule {@code send --wait} uses. */
+    static RequestOutcomes.Summary outcome(String requestId, JsonNode request) {
+        RequestOutcomes outcomes = new RequestOutcomes(RequestOutcomes.Until.VERIFIED);
+        for (JsonNode s : request.path("history")) {
+            outcomes.add(requestId, new RequestOutcomes.Step(RequestState.valueOf(text(s, "state")),
+                    text(s, "modelId"), text(s, "versionId"), text(s, "reason")));
+        }
+        return outcomes.summary(requestId);
     }
 }

@@ -9,7 +9,6 @@ import io.unlearn.cli.errors.CliException;
 import io.unlearn.cli.requests.RequestOutcomes;
 import io.unlearn.cli.requests.RequestOutcomes.Outcome;
 import io.unlearn.kit.modelregistry.ModelRegistryClient;
-import io.unlearn.schemas.v1.RequestState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +67,7 @@ public final class StatusCommand implements Callable<Integer> {
         int shown = 0;
         while (true) {
             Optional<JsonNode> answer = registry.getJson(path);
-            RequestOutcomes.Summary summary = answer.map(this::summarise).orElse(null);
+            RequestOutcomes.Summary summary = answer.map(r -> RegistryDocuments.outcome(requestId, r)).orElse(null);
             boolean settled = summary != null && summary.outcome() != Outcome.PENDING;
             if (!follow || settled || System.nanoTime() > deadline) {
                 if (answer.isEmpty()) {
@@ -92,15 +91,6 @@ public final class StatusCommand implements Callable<Integer> {
             }
             Thread.sleep(interval.toMillis());
         }
-    }
-
-    private RequestOutcomes.Summary summarise(JsonNode request) {
-        RequestOutcomes outcomes = new RequestOutcomes(RequestOutcomes.Until.VERIFIED);
-        for (JsonNode s : request.path("history")) {
-            outcomes.add(requestId, new RequestOutcomes.Step(RequestState.valueOf(text(s, "state")),
-                    text(s, "modelId"), text(s, "versionId"), text(s, "reason")));
-        }
-        return outcomes.summary(requestId);
     }
 
     private void print(JsonNode request, int alreadyShown, PrintWriter out) {
