@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads models from the model-registry's REST API ({@code GET /models/{id}}).
+ * Reads models from the model-registry's REST API ({@code GET /models/{id}}; other documents with {@link #getJson}).
  *
  * <p>Never cached: the current version moves as verdicts arrive, and a stale answer would start unlearning from
  * the wrong parent. Connection failures and 5xx answers are retried with doubling backoff (3 retries from 200 ms),
@@ -65,6 +65,14 @@ public final class ModelRegistryClient {
     /** The model, or empty if the registry does not know the id. */
     public Optional<RegisteredModel> model(String modelId) {
         return get("/models/" + URLEncoder.encode(modelId, StandardCharsets.UTF_8)).map(json -> parse(modelId, json));
+    }
+
+    /**
+     * The JSON answer to {@code GET path} (e.g. {@code /requests/r-1}; ids in it URL-encoded by the caller), or empty
+     * on 404; the same retries as {@link #model}. For tools that show the registry's answers as they are.
+     */
+    public Optional<JsonNode> getJson(String path) {
+        return get(path);
     }
 
     private Optional<JsonNode> get(String path) {

@@ -1,0 +1,2 @@
+/** One class per {@code bin/unlearn} subcommand. */
+package io.unlearn.cli.commands;
