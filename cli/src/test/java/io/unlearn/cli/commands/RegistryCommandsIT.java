@@ -73,6 +73,7 @@ class RegistryCommandsIT {
     void shouldShowModelsAndLineageAndExitByTheRequestsOutcome() throws Exception {
         // Given a registered base model
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/models"))
+                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(registrationJson("m1", "base weights"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
@@ -117,6 +118,7 @@ class RegistryCommandsIT {
     void shouldGiveAReceiptWithTheExcludingVersionAndItsLineageEventsOnceTheRequestIsVerified() throws Exception {
         // Given a registered model, a candidate that excludes r-2, its PASSED verification and the request's statuses
         HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/models"))
+                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(registrationJson("m2", "base weights"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(201, created.statusCode(), created.body());
