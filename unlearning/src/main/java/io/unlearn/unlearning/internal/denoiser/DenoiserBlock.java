@@ -123,7 +123,7 @@ public final class DenoiserBlock extends AbstractBlock {
         return h.repeat(2, 2).repeat(3, 2);
     }
 
-    /** Sinusoidal embedding of the timesteps (Vaswani et al.): {@code [sin(t w_i), cos(t w_i)]}, w_i = 10000^(-i/half). */
+    /** Sinusoidal embedding of the timesteps (Vaswani et al.): {@code [sin(t w_i), cos(t w_i)]}, w_i = 1e4^(-i/h). */
     static NDArray sinusoidal(NDArray t, int dim) {
         int half = dim / 2;
         float[] w = new float[half];

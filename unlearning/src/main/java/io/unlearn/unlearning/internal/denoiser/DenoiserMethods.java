@@ -2,6 +2,7 @@ package io.unlearn.unlearning.internal.denoiser;
 
 import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.internal.train.ChildModels;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.UnlearningResult;
@@ -24,14 +25,9 @@ final class DenoiserMethods {
                 + handle.family().id() + " model; use Unlearning.method with the model's family");
     }
 
-    /** Runs a body on a fresh child and closes the child if the body fails, so no native memory leaks. */
+    /** See {@link ChildModels#closeOnFailure}. */
     static UnlearningResult closeOnFailure(ModelHandle child, Supplier<UnlearningResult> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException | Error e) {
-            child.close();
-            throw e;
-        }
+        return ChildModels.closeOnFailure(child, body);
     }
 
     /** Endless seeded shuffles of a set of positions, cut into full batches (a set smaller than one repeats). */

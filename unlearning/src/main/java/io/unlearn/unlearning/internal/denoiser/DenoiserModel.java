@@ -7,16 +7,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import io.unlearn.catalog.FamilySpec;
 import io.unlearn.catalog.families.DenoiserFamily;
-import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.internal.model.ClassifierArchitecture;
 import io.unlearn.unlearning.internal.model.ModelFormat;
 import io.unlearn.unlearning.spi.DenoiserRecipe;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.ModelInfo;
-import io.unlearn.unlearning.spi.Unlearning;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -141,13 +137,7 @@ public final class DenoiserModel implements ModelHandle {
 
     @Override
     public DenoiserModel copy() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            save(bytes);
-            return (DenoiserModel) Unlearning.loadModel(new ByteArrayInputStream(bytes.toByteArray()));
-        } catch (IOException e) {
-            throw new ModelFormatException("cannot copy denoiser in memory: " + e.getMessage(), e);
-        }
+        return (DenoiserModel) ModelFormat.roundTrip(this);
     }
 
     @Override

@@ -14,9 +14,10 @@ import ai.djl.util.PairList;
 
 /**
  * One residual block of the denoiser's U-Net, conditioned on the time embedding:
- * {@code out = skip(h) + conv2(silu(norm(conv1(silu(norm(h))) + time(e)))}, norm a per-image normalization, {@code skip} a 1x1 convolution when the channel
- * count changes. Inputs {@code (h (N, in, H, W), e (N, timeDim))}, output {@code (N, out, H, W)}. Children are
- * named {@code conv1}, {@code time}, {@code conv2}, {@code skip}; these names are saved.
+ * {@code out = skip(h) + conv2(silu(norm(conv1(silu(norm(h))) + time(e)))}, norm a per-image normalization,
+ * {@code skip} a 1x1 convolution when the channel count changes. Inputs {@code (h (N, in, H, W), e (N, timeDim))},
+ * output {@code (N, out, H, W)}. Children are named {@code conv1}, {@code time}, {@code conv2}, {@code skip}; these
+ * names are saved.
  */
 final class ResidualBlock extends AbstractBlock {
 

@@ -227,7 +227,7 @@ public final class ModelFormat {
      * @param model the model
      * @return an independent, bit-identical copy
      */
-    static ModelHandle roundTrip(ModelHandle model) {
+    public static ModelHandle roundTrip(ModelHandle model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             model.save(bytes);
