@@ -1,6 +1,7 @@
 package io.unlearn.catalog;
 
 import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.catalog.families.DenoiserFamily;
 import io.unlearn.catalog.families.DualEncoderFamily;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.stream.Collectors;
 public final class FamilyCatalog {
 
     private static final List<FamilySpec> FAMILIES = List.of(Classifiers.CLASSIFIER, Classifiers.DKVB_CLASSIFIER,
-            Classifiers.TORCHSCRIPT_CLASSIFIER, DualEncoderFamily.DUAL_ENCODER);
+            Classifiers.TORCHSCRIPT_CLASSIFIER, DualEncoderFamily.DUAL_ENCODER, DenoiserFamily.DENOISER);
 
     private FamilyCatalog() {
     }

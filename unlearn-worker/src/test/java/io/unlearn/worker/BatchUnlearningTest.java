@@ -1,6 +1,7 @@
 package io.unlearn.worker;
 
 import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.catalog.families.DenoiserFamily;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -24,6 +25,8 @@ import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.DenoiserRecipe;
+import io.unlearn.unlearning.spi.Denoisers;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -160,6 +163,37 @@ class BatchUnlearningTest {
                 .counter().count());
         assertEquals(1, meters.get("unlearn.worker.unlearning.duration").tag("method", "fine_tune").timer().count());
         assertEquals(2.0, meters.get("unlearn.worker.forget.samples").counter().count());
+    }
+
+    @Test
+    void shouldUnlearnADenoiserWithThePolicysSissSettings() throws IOException {
+        // Given a denoiser registered on images with glyph copies (ids 200..209) and a batch naming two copies
+        String dataset = DATASET + "&glyphs=10";
+        String digest;
+        try (ModelHandle base = Denoisers.train(Unlearning.dataset(dataset).train(),
+                new DenoiserRecipe(1, 32, 1e-3f, 42), 16)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            base.save(out);
+            digest = store.put(new ByteArrayInputStream(out.toByteArray()));
+        }
+        registry.put("d1", new RegisteredModel("d1", DenoiserFamily.DENOISER, "v-base", "v-base", null,
+                new UnlearningPolicy("siss", Map.of("steps", "2", "batchSize", "8"), List.of(), 2),
+                new TrainingData(dataset, 21, 210), List.of(version("v-base", null, null, "BASE", digest))));
+
+        // When the job runs
+        TaskOutcome outcome = job().run(batch("d1", List.of("200", "201")), "batches-0@0");
+
+        // Then the candidate ran SISS with the policy's settings and the catalog's defaults, on a denoiser
+        CandidateVersion c = candidates(outcome).get(0);
+        assertEquals("siss", c.getMethod());
+        assertEquals("2", c.getMethodSettings().get("steps"));
+        assertEquals("0.5", c.getMethodSettings().get("lambda"));
+        assertEquals(2L * 2 * 8, c.getCost().getBackwardSamplePasses());
+        try (InputStream in = store.open(c.getArtifactDigest()).orElseThrow();
+                ModelHandle child = Unlearning.loadModel(in)) {
+            assertEquals(DenoiserFamily.DENOISER, child.family());
+            assertEquals(ForgetRequest.ofSamples(Set.of("200", "201")), child.forgotten());
+        }
     }
 
     @Test

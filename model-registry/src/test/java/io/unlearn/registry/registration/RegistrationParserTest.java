@@ -108,7 +108,8 @@ class RegistrationParserTest {
         List<String> expectedPrefixes = List.of(
                 "colour: unknown field",
                 "modelId: must match",
-                "family: this system implements classifier | dkvb_classifier | torchscript_classifier | dual_encoder;"
+                "family: this system implements classifier | dkvb_classifier | torchscript_classifier | dual_encoder"
+                        + " | denoiser;"
                         + " 'transformer' is none of them",
                 "architecture: must be a JSON object, got array [1]",
                 "policy.settings.nested: must be a string, number or boolean",

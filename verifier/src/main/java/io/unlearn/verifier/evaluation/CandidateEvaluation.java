@@ -3,6 +3,7 @@ package io.unlearn.verifier.evaluation;
 import io.unlearn.catalog.FamilySpec;
 import io.unlearn.catalog.InvalidPolicyException;
 import io.unlearn.catalog.MethodSpec;
+import io.unlearn.catalog.SettingSpec;
 import io.unlearn.catalog.Settings;
 import io.unlearn.catalog.families.Classifiers;
 
@@ -146,7 +147,9 @@ public final class CandidateEvaluation {
      * The reference's settings: those the unlearn-worker's exact retraining runs with under this policy (its
      * {@code retrain.*} settings, or its own settings when its method is exact retraining), so the reference is the
      * model exact retraining would produce; a setting the policy leaves out comes from {@code fallback}, the
-     * verifier's {@code reference.*} configuration. The seed is always the parent's.
+     * verifier's {@code reference.*} configuration, unless the family's default for it is 0, "the parent's saved
+     * recipe" (then the reference keeps the parent's recipe, as the worker's retraining does). The seed is always
+     * the parent's.
      *
      * @param family the model's family, which must be retrainable
      * @param policy the model's policy
@@ -161,7 +164,10 @@ public final class CandidateEvaluation {
         given.put("epochs", Integer.toString(fallback.epochs()));
         given.put("batchSize", Integer.toString(fallback.batchSize()));
         given.put("learningRate", Float.toString(fallback.learningRate()));
-        given.keySet().retainAll(retrain.settings().stream().map(s -> s.name()).toList());
+        // The configured recipe stands in only for settings that need a value; where the family's retraining
+        // defaults to 0 = "the parent's saved recipe" (dual_encoder, denoiser), the reference keeps that recipe, as
+        // the worker's retraining does (the classifier's 4 epochs at batch 128 would override a denoiser's own).
+        given.keySet().removeIf(name -> retrain.setting(name).map(s -> parentsRecipe(s)).orElse(true));
         given.putAll(retrain == family.method(policy.method()).orElse(null) ? policy.methodSettings()
                 : policy.retrainSettings());
         try {
@@ -169,6 +175,14 @@ public final class CandidateEvaluation {
         } catch (InvalidPolicyException e) {
             throw new UnverifiableCandidateException("the policy's exact-retraining settings cannot make the retrained"
                     + " reference: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean parentsRecipe(SettingSpec setting) {
+        try {
+            return Double.parseDouble(setting.defaultValue()) == 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.unlearn.verifier.evaluation;
 
 import io.unlearn.catalog.families.Classifiers;
+import io.unlearn.catalog.families.DenoiserFamily;
 
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.kit.modelregistry.RegisteredModel;
@@ -12,6 +13,8 @@ import io.unlearn.catalog.UnlearningPolicy;
 import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.schemas.v1.UnlearningCost;
 import io.unlearn.unlearning.spi.Dataset;
+import io.unlearn.unlearning.spi.DenoiserRecipe;
+import io.unlearn.unlearning.spi.Denoisers;
 import io.unlearn.unlearning.spi.EvaluationSettings;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.unlearning.spi.ModelHandle;
@@ -34,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,6 +138,39 @@ class CandidateEvaluationTest {
         assertTrue(m.candidate().get("average.gap") <= 0.05, m.candidate().toString());
         assertTrue(m.parent().get("average.gap") > m.candidate().get("average.gap"), m.parent().toString());
         assertTrue(m.candidate().containsKey("forget.accuracy.gap"));
+    }
+
+    @Test
+    void shouldMeasureADenoisersOwnMetricsWhichItsDefaultPolicyJudges() throws IOException {
+        // Given a denoiser trained with glyph copies (ids 600..609) and, as candidate, a copy that forgot two of them
+        String dataset = DATASET + "&glyphs=10";
+        String parentDigest;
+        String childDigest;
+        try (ModelHandle base = Denoisers.train(Unlearning.dataset(dataset).train(),
+                new DenoiserRecipe(1, 32, 1e-3f, 7), 16)) {
+            parentDigest = put(base);
+            try (ModelHandle child = base.copy()) {
+                child.recordForgotten(ForgetRequest.ofSamples(Set.of("600", "601")));
+                childDigest = put(child);
+            }
+        }
+        UnlearningPolicy policy = DenoiserFamily.DENOISER.defaultPolicy();
+        RegisteredModel model = new RegisteredModel("m1", DenoiserFamily.DENOISER, "base", "base", null, policy,
+                new TrainingData(dataset, 61, 610),
+                List.of(new RegisteredVersion("base", null, null, "BASE", List.of(), parentDigest)));
+        CandidateVersion candidate = CandidateVersion.newBuilder(candidate(childDigest)).setMethod("siss")
+                .setClassLabels(List.of()).setSampleIds(List.of("600", "601")).build();
+
+        // When
+        Measurements m = evaluation().measure(model, candidate);
+
+        // Then every metric of the family is measured, on D_f = the two copies, and the default policy can judge it
+        assertEquals(Set.copyOf(DenoiserFamily.DENOISER.metrics().stream().map(x -> x.key()).toList()),
+                m.candidate().keySet());
+        assertEquals(List.of("600", "601"), m.forgetSampleIds());
+        assertEquals(m.parent(), m.candidate(), "the candidate's parameters are the parent's");
+        Verdict verdict = VerdictPolicy.judge(policy.thresholds(), m.candidate());
+        assertEquals(policy.thresholds().size(), verdict.checks().size());
     }
 
     @Test

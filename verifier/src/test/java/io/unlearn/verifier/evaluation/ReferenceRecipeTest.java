@@ -2,7 +2,9 @@ package io.unlearn.verifier.evaluation;
 
 import io.unlearn.catalog.families.Classifiers;
 
+import io.unlearn.catalog.Settings;
 import io.unlearn.catalog.UnlearningPolicy;
+import io.unlearn.catalog.families.DenoiserFamily;
 import io.unlearn.unlearning.spi.TrainingRecipe;
 import io.unlearn.verifier.errors.UnverifiableCandidateException;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,20 @@ class ReferenceRecipeTest {
     @Test
     void shouldUseTheConfiguredRecipeWhereThePolicySaysNothing() {
         assertEquals(FALLBACK, reference(policy("fine_tune", Map.of())));
+    }
+
+    @Test
+    void shouldKeepTheParentsRecipeForAFamilyWhoseRetrainingDefaultsToIt() {
+        // Given a denoiser policy that sets only the retraining's epochs
+        UnlearningPolicy policy = policy("siss", Map.of("retrain.epochs", "3"));
+
+        // When
+        Settings s = CandidateEvaluation.referenceSettings(DenoiserFamily.DENOISER, policy, FALLBACK);
+
+        // Then the configured (classifier) batch size and learning rate do not replace the parent's recipe
+        assertEquals(3, s.integer("epochs"));
+        assertEquals(0, s.integer("batchSize"), "0 = the parent's saved batch size");
+        assertEquals(0f, s.decimal("learningRate"));
     }
 
     @Test

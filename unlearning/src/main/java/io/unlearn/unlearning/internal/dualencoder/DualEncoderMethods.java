@@ -1,6 +1,7 @@
 package io.unlearn.unlearning.internal.dualencoder;
 
 import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.internal.train.ChildModels;
 import io.unlearn.unlearning.internal.train.Batches;
 import io.unlearn.catalog.MethodSpec;
 import io.unlearn.unlearning.spi.ModelHandle;
@@ -25,14 +26,9 @@ final class DualEncoderMethods {
                 + handle.family().id() + " model; use Unlearning.method for the classifier families");
     }
 
-    /** Runs a body on a fresh child and closes the child if the body fails, so no native memory leaks. */
+    /** See {@link ChildModels#closeOnFailure}. */
     static UnlearningResult closeOnFailure(ModelHandle child, Supplier<UnlearningResult> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException | Error e) {
-            child.close();
-            throw e;
-        }
+        return ChildModels.closeOnFailure(child, body);
     }
 
     /** @return the positions of {@code all} not in {@code excluded} */

@@ -15,9 +15,6 @@ import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.catalog.FamilySpec;
 import io.unlearn.unlearning.spi.ModelHandle;
 import io.unlearn.unlearning.spi.ModelInfo;
-import io.unlearn.unlearning.spi.Unlearning;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -156,13 +153,7 @@ public final class DualEncoderModel implements ModelHandle {
 
     @Override
     public DualEncoderModel copy() {
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            save(bytes);
-            return (DualEncoderModel) Unlearning.loadModel(new ByteArrayInputStream(bytes.toByteArray()));
-        } catch (IOException e) {
-            throw new ModelFormatException("cannot copy dual encoder in memory: " + e.getMessage(), e);
-        }
+        return (DualEncoderModel) ModelFormat.roundTrip(this);
     }
 
     @Override

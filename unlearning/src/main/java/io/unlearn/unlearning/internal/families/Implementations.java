@@ -16,7 +16,8 @@ public final class Implementations {
             new ClassifierImplementation(Classifiers.CLASSIFIER),
             new ClassifierImplementation(Classifiers.DKVB_CLASSIFIER),
             new ClassifierImplementation(Classifiers.TORCHSCRIPT_CLASSIFIER),
-            new DualEncoderImplementation());
+            new DualEncoderImplementation(),
+            new DenoiserImplementation());
 
     private Implementations() {
     }

@@ -1,6 +1,7 @@
 package io.unlearn.unlearning.internal.methods;
 
 import io.unlearn.unlearning.errors.UnlearningException;
+import io.unlearn.unlearning.internal.train.ChildModels;
 import io.unlearn.unlearning.internal.model.ClassifierModel;
 import io.unlearn.unlearning.internal.model.DkvbModel;
 import io.unlearn.catalog.MethodSpec;
@@ -23,17 +24,9 @@ final class Networks {
                 + " parent is a " + handle.family().id() + " model; use dkvb for dkvb_classifier models");
     }
 
-    /**
-     * Runs a method's body on a fresh child copy and closes the child if the body fails, so a failed method never
-     * leaks the child's native memory.
-     */
+    /** See {@link ChildModels#closeOnFailure}. */
     static UnlearningResult closeOnFailure(ModelHandle child, Supplier<UnlearningResult> body) {
-        try {
-            return body.get();
-        } catch (RuntimeException | Error e) {
-            child.close();
-            throw e;
-        }
+        return ChildModels.closeOnFailure(child, body);
     }
 
     static DkvbModel dkvb(ModelHandle handle) {

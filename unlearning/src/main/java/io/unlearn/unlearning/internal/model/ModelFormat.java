@@ -9,6 +9,8 @@ import ai.djl.engine.EngineException;
 import ai.djl.nn.Block;
 import io.unlearn.unlearning.errors.ModelFormatException;
 import io.unlearn.unlearning.internal.dualencoder.DualEncoderModel;
+import io.unlearn.unlearning.internal.denoiser.DenoiserModel;
+import io.unlearn.catalog.families.DenoiserFamily;
 import io.unlearn.unlearning.spi.ForgetRequest;
 import io.unlearn.catalog.FamilyCatalog;
 import io.unlearn.catalog.FamilySpec;
@@ -40,6 +42,7 @@ import java.util.TreeSet;
  *                                      (torchscript_classifier: conv1 = conv2 = hidden = 0, embeddingDim = E)
  *   [format 2+] forgotten: int n, n x UTF sample id; int n, n x UTF subject id; int n, n x int class (sorted)
  *   [dkvb_classifier only] int codebooks, keysPerCodebook, keyDim
+ *   [denoiser only]        its own section ({@code DenoiserModel}): noise schedule, training recipe
  *   [dual_encoder only]    its own section ({@code DualEncoderModel}): text-tower sizes, training recipe,
  *                          class names, caption templates, vocabulary (header: conv1, conv2, hidden = image tower,
  *                          embeddingDim = the shared space)
@@ -170,6 +173,8 @@ public final class ModelFormat {
                 model = TorchScriptClassifier.load(info, arch.embeddingDim(), in);
             } else if (family == DualEncoderFamily.DUAL_ENCODER) {
                 model = DualEncoderModel.load(info, arch, in);
+            } else if (family == DenoiserFamily.DENOISER) {
+                model = DenoiserModel.load(info, arch, in);
             } else {
                 throw new ModelFormatException("this build cannot load " + family.id() + " models", null);
             }
@@ -222,7 +227,7 @@ public final class ModelFormat {
      * @param model the model
      * @return an independent, bit-identical copy
      */
-    static ModelHandle roundTrip(ModelHandle model) {
+    public static ModelHandle roundTrip(ModelHandle model) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             model.save(bytes);
