@@ -40,7 +40,7 @@ public final class Classifiers {
     /** How many members (= non-members) the attack used. */
     public static final MetricSpec MIA_MEMBERS = MetricSpec.of("mia.members",
             "members (= non-members) the membership inference used; with fewer than evaluation.mia.folds, one fold"
-                    + " per member; not measured below 2");
+                    + " per member; 1 gives chance, 0.5 with ci95 0.5");
     /** Loss-based membership inference, AUC. */
     public static final MetricSpec MIA_AUC = MetricSpec.of("mia.auc",
             "loss-based membership inference: AUC of the out-of-fold scores, 0..1");

@@ -46,7 +46,7 @@ public final class DualEncoderFamily {
             "half-width of the 95 % Wilson interval of mia.accuracy; wide when D_f is small");
     /** How many members (= non-members) the attack used. */
     public static final MetricSpec MIA_MEMBERS = MetricSpec.of("mia.members",
-            "pairs (= held-out pairs) the membership inference used; not measured below 2");
+            "pairs (= held-out pairs) the membership inference used; 1 gives chance, 0.5 with ci95 0.5");
     /** Membership inference on pair similarity, AUC. */
     public static final MetricSpec MIA_AUC = MetricSpec.of("mia.auc", "membership inference on pair similarity:"
             + " AUC of the out-of-fold scores, 0..1");

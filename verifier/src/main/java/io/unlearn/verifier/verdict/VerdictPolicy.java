@@ -74,6 +74,10 @@ public final class VerdictPolicy {
                     + "; measured: " + String.join(", ", metrics.keySet()) + ")";
         }
         String value = format(c.value()) + (c.ci95() > 0 ? " ± " + format(c.ci95()) : "");
+        if (c.ci95() >= 0.5) {
+            return c.metric() + " " + value + " " + c.comparator() + " " + format(c.threshold())
+                    + " (no evidence either way on this forget set: not decided by this check)";
+        }
         if (c.passed()) {
             return c.metric() + " " + value + " " + c.comparator() + " " + format(c.threshold())
                     + (c.margin() >= 0 ? " (margin " + format(c.margin()) + ")"

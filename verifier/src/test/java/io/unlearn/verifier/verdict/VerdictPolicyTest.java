@@ -47,6 +47,12 @@ class VerdictPolicyTest {
         assertEquals("passed all 1 checks: mia.accuracy 0.75 ± 0.31 <= 0.65 (within its 95 % interval; misses by 0.1"
                 + " as measured)", small.reason());
 
+        // 1 member: chance with an interval covering everything decides nothing, and says so
+        Verdict one = VerdictPolicy.judge(List.of(mia), metrics("mia.accuracy", 0.5, "mia.accuracy.ci95", 0.5));
+        assertTrue(one.passed(), one.reason());
+        assertEquals("passed all 1 checks: mia.accuracy 0.5 ± 0.5 <= 0.65 (no evidence either way on this forget set:"
+                + " not decided by this check)", one.reason());
+
         // 500 members: 0.75 ± 0.03 is above the bound throughout
         Verdict large = VerdictPolicy.judge(List.of(mia), metrics("mia.accuracy", 0.75, "mia.accuracy.ci95", 0.03));
         assertFalse(large.passed(), large.reason());

@@ -47,16 +47,14 @@ public final class Evaluator {
         float[] nonMemberLosses = data.classLevel()
                 ? Inference.run(model, data.test(), data.testForgetPositions(), false, null).loss()
                 : onTest.loss();
-        // A single forgotten sample leaves no attack to train; a handful is measured with one fold per member and
-        // its wide interval (the verdict accounts for it).
-        if (Math.min(forget.length, nonMemberLosses.length) >= MembershipInference.MIN_PER_SIDE) {
-            MembershipInference.Result mia = MembershipInference.attack(onForget.loss(), nonMemberLosses,
-                    settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
-            values.put(Classifiers.MIA_ACCURACY.key(), mia.accuracy());
-            values.put(Classifiers.MIA_ACCURACY_CI95.key(), mia.accuracyCi95());
-            values.put(Classifiers.MIA_MEMBERS.key(), (double) mia.samplesPerSide());
-            values.put(Classifiers.MIA_AUC.key(), mia.auc());
-        }
+        // A handful of forgotten samples is measured with one fold per member and a wide interval, a single one is
+        // chance with an interval covering everything: the verdict accounts for both.
+        MembershipInference.Result mia = MembershipInference.attackOrChance(onForget.loss(), nonMemberLosses,
+                settings.miaMaxMembers(), settings.miaFolds(), settings.seed());
+        values.put(Classifiers.MIA_ACCURACY.key(), mia.accuracy());
+        values.put(Classifiers.MIA_ACCURACY_CI95.key(), mia.accuracyCi95());
+        values.put(Classifiers.MIA_MEMBERS.key(), (double) mia.samplesPerSide());
+        values.put(Classifiers.MIA_AUC.key(), mia.auc());
         if (settings.probe() && data.classLevel()) {
             values.put(Classifiers.PROBE_FORGET_ACCURACY.key(), probe(model, data, settings));
         }

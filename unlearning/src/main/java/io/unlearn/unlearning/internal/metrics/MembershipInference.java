@@ -123,6 +123,23 @@ public final class MembershipInference {
     }
 
     /**
+     * The attack where it can be trained, else (a single member or non-member) chance: accuracy and AUC 0.5 with an
+     * interval half-width of 0.5, which covers every value. One forgotten sample gives an attack nothing to learn
+     * from, so it is reported as no evidence either way rather than left out: a policy's threshold on it then
+     * neither passes nor fails on a guess (the verdict fails a check only when the whole interval violates it).
+     *
+     * @return the measurement, or chance with a total-uncertainty interval
+     */
+    public static Result attackOrChance(float[] memberLosses, float[] nonMemberLosses, int maxPerSide, int maxFolds,
+            long seed) {
+        int n = Math.min(maxPerSide, Math.min(memberLosses.length, nonMemberLosses.length));
+        if (n < MIN_PER_SIDE) {
+            return new Result(0.5, 0.5, n, 0.5);
+        }
+        return attack(memberLosses, nonMemberLosses, maxPerSide, maxFolds, seed);
+    }
+
+    /**
      * Half-width of the 95 % Wilson score interval of a proportion (unlike the normal approximation, not zero at
      * 0 or 1 and sensible for a handful of trials).
      *

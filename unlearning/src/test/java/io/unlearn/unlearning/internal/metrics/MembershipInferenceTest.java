@@ -65,6 +65,14 @@ class MembershipInferenceTest {
     }
 
     @Test
+    void shouldReportASingleMemberAsChanceWithAnIntervalCoveringEverything() {
+        MembershipInference.Result one = MembershipInference.attackOrChance(new float[] {0.01f},
+                exponential(500, new Random(14), 0f), 1000, 10, 5);
+
+        assertEquals(new MembershipInference.Result(0.5, 0.5, 1, 0.5), one);
+    }
+
+    @Test
     void shouldGiveTheWilsonIntervalWhichIsNotEmptyAtTheExtremes() {
         // 8 of 8 right: Wilson's 95 % interval is [0.676, 1], half-width 0.162 around its centre
         assertEquals(0.1621, MembershipInference.wilsonHalfWidth(1.0, 8), 1e-3);
