@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * builds ({@code unlearn/kafka}: one combined KRaft node; {@code unlearn/apicurio}) instead of the in-JVM broker and
  * the registry child process. Skipped, with the reason, without a Docker engine or without those images.
  */
+@RequiresImages({LocalImages.KAFKA, LocalImages.APICURIO})
 class ContainerStackIT {
 
     private static LocalImages.KafkaNode kafka;
@@ -35,7 +36,6 @@ class ContainerStackIT {
 
     @BeforeAll
     static void start() {
-        LocalImages.assumeAvailable(LocalImages.KAFKA, LocalImages.APICURIO);
         kafka = new LocalImages.KafkaNode(true);
         registry = new GenericContainer<>(DockerImageName.parse(LocalImages.APICURIO))
                 .withExposedPorts(8080)

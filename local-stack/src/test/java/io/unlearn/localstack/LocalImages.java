@@ -9,12 +9,13 @@ import org.testcontainers.utility.DockerImageName;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 
 import java.time.Duration;
+import java.util.Optional;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The images {@code bin/images} builds from this repository, for the Testcontainers tests. Nothing is pulled: a test
- * that needs an image which is not there, or a Docker engine which does not answer, is skipped with the reason.
+ * that needs an image which is not there, or a Docker engine which does not answer, is skipped with the reason
+ * ({@link RequiresImages}).
  * Ryuk and the start-up checks pull images of their own, so the build turns them off
  * ({@code TESTCONTAINERS_RYUK_DISABLED}, {@code TESTCONTAINERS_CHECKS_DISABLE}) and each test stops its containers.
  */
@@ -28,25 +29,23 @@ final class LocalImages {
     private LocalImages() {
     }
 
-    /** Skips the calling test class unless Docker answers and every image is present locally. */
-    static void assumeAvailable(String... images) {
-        boolean docker;
+    /** Why containers of these images cannot run here (no Docker engine, an image not built), or empty. */
+    static Optional<String> unavailable(String... images) {
         try {
-            docker = DockerClientFactory.instance().isDockerAvailable();
+            if (!DockerClientFactory.instance().isDockerAvailable()) {
+                return Optional.of("no Docker engine answers (bin/test installs and starts one; or start dockerd)");
+            }
         } catch (RuntimeException | LinkageError e) {
-            docker = false;
+            return Optional.of("no Docker engine answers (" + e + ")");
         }
-        assumeTrue(docker, "skipped: no Docker engine answers (bin/test installs and starts one; or start dockerd)");
         for (String image : images) {
-            boolean present;
             try {
                 DockerClientFactory.instance().client().inspectImageCmd(image).exec();
-                present = true;
             } catch (RuntimeException e) {
-                present = false;
+                return Optional.of("image " + image + " is not built; run bin/images (nothing is pulled)");
             }
-            assumeTrue(present, "skipped: image " + image + " is not built; run bin/images (nothing is pulled)");
         }
+        return Optional.empty();
     }
 
     /**

@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (no topics job here); each of them must come out with replication factor 3 and min.insync.replicas 2, so that
  * one broker can fail without losing an acknowledged write or stopping the system.
  */
+@RequiresImages({LocalImages.KAFKA, LocalImages.APICURIO, LocalImages.MODEL_REGISTRY})
 class ReplicatedClusterIT {
 
     private static final String BOOTSTRAP = "kafka-1:9092,kafka-2:9092,kafka-3:9092";
@@ -40,7 +41,6 @@ class ReplicatedClusterIT {
 
     @BeforeAll
     static void start() {
-        LocalImages.assumeAvailable(LocalImages.KAFKA, LocalImages.APICURIO, LocalImages.MODEL_REGISTRY);
         network = Network.newNetwork();
         List<LocalImages.KafkaNode> nodes = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
