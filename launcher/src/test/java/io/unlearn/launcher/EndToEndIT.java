@@ -279,7 +279,8 @@ class EndToEndIT {
     @Test
     @Order(5)
     void aVerifierKilledMidCandidateJudgesEachCandidateExactlyOnceAfterItsRestart() throws Exception {
-        List<String> ids = sendSamples(CLASSIFIER, 10, "verifier-crash");
+        // samples no version has forgotten yet (100, 107, ... are): otherwise no candidate is made at all
+        List<String> ids = sendSamples(CLASSIFIER, 10, "verifier-crash", 103);
         // UNLEARNED: the candidate is on its topic, so the verifier is about to judge it or judging it
         awaitAnyState(ids, RequestState.UNLEARNED, Duration.ofMinutes(2));
         deployment.kill(Service.VERIFIER);
@@ -352,6 +353,11 @@ class EndToEndIT {
     }
 
     private List<String> sendSamples(String model, int count, String tag) {
+        return sendSamples(model, count, tag, 100);
+    }
+
+    /** Sends {@code count} SAMPLES requests for samples {@code first}, {@code first + 7}, ... */
+    private List<String> sendSamples(String model, int count, String tag, int first) {
         List<String> ids = new ArrayList<>();
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         try (KafkaProducer<String, DeletionRequest> producer = new KafkaProducer<>(config, new StringSerializer(),
@@ -361,7 +367,7 @@ class EndToEndIT {
                 ids.add(id);
                 producer.send(new ProducerRecord<>(Topics.DELETION_REQUESTS.name(), id, DeletionRequest.newBuilder()
                         .setRequestId(id).setScope(DeletionScope.SAMPLES).setSampleIds(List.of(Integer.toString(
-                                100 + 7 * i))).setModelIds(List.of(model)).setRequestedAt(Instant.now()).build()));
+                                first + 7 * i))).setModelIds(List.of(model)).setRequestedAt(Instant.now()).build()));
             }
         }
         return ids;
