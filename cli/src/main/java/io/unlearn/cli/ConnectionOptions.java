@@ -45,7 +45,9 @@ public final class ConnectionOptions {
 
     @Option(names = "--registry", paramLabel = "URL",
             defaultValue = "${env:UNLEARN_REGISTRY:-http://localhost:8082}",
-            description = "Model-registry REST API (env UNLEARN_REGISTRY). Default: ${DEFAULT-VALUE}.")
+            description = "Model-registry REST API (env UNLEARN_REGISTRY). Default: ${DEFAULT-VALUE}. A registry with"
+                    + " http.auth.reads=token needs its token in env UNLEARN_REGISTRY_TOKEN (never an argument: ps"
+                    + " would show it).")
     String registry;
 
     @Option(names = "--command-config", paramLabel = "FILE", defaultValue = "${env:UNLEARN_COMMAND_CONFIG}",
@@ -108,7 +110,8 @@ public final class ConnectionOptions {
     }
 
     public ModelRegistryClient modelRegistryClient() {
-        return new ModelRegistryClient(registry);
+        String token = System.getenv("UNLEARN_REGISTRY_TOKEN");
+        return new ModelRegistryClient(registry, token == null || token.isBlank() ? null : token.trim());
     }
 
     private Map<String, Object> kafkaSettings() {
