@@ -264,6 +264,10 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
             for (RequestStatus s : Statuses.unlearned(batch, versionId, choice.name(), choice.applied(), clock.instant())) {
                 outputs.add(new Output(settings.requestStatusTopic(), s.getRequestId(), s));
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // The loop gave up on this attempt (task timeout) and will never publish it: record nothing.
+                throw new IllegalStateException("batch " + batch.getBatchId() + " was abandoned by the loop");
+            }
             awaitingVerdict.put(model.modelId(), new Emitted(versionId, batch.getBatchId(), batch.getAttempt()));
             return TaskOutcome.publish(outputs);
         }
@@ -348,8 +352,14 @@ public final class BatchUnlearning implements TransactionalTaskLoop.Task<Unlearn
     @Override
     public List<Output> onFailure(UnlearningBatch batch, String source, Throwable error) {
         metrics.batch("failed", "none");
-        String reason = "the unlearn-worker gave up on batch " + batch.getBatchId() + " (" + error.getMessage()
-                + "); the batch is on the dead-letter topic, send the requests again once the cause is fixed";
+        // A candidate this attempt may have noted was never published: the model's next batch must not wait for it.
+        Emitted own = awaitingVerdict.get(batch.getModelId());
+        if (own != null && own.batchId().equals(batch.getBatchId()) && own.attempt() == batch.getAttempt()) {
+            awaitingVerdict.remove(batch.getModelId(), own);
+        }
+        String reason = "the unlearn-worker gave up on batch " + batch.getBatchId() + " ("
+                + TransactionalTaskLoop.reason(error) + "); the batch is on the dead-letter topic, send the requests"
+                + " again once the cause is fixed";
         return Statuses.failed(batch, reason, clock.instant()).stream()
                 .map(s -> new Output(settings.requestStatusTopic(), s.getRequestId(), s)).toList();
     }

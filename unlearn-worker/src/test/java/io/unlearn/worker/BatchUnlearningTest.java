@@ -285,6 +285,20 @@ class BatchUnlearningTest {
     }
 
     @Test
+    void shouldNotWaitForTheCandidateOfAnAttemptTheLoopGaveUpOn() {
+        // Given the job computed a candidate whose attempt the loop then gave up on (never published)
+        BatchUnlearning job = job();
+        UnlearningBatch abandoned = batch("m1", List.of("3"));
+        job.run(abandoned, "batches-0@0");
+        job.onFailure(abandoned, "batches-0@0", new IllegalStateException("task timeout"));
+
+        // When the model's next batch comes, then it runs instead of waiting for a verdict that cannot come
+        UnlearningBatch next = batch("m1", List.of("5"));
+        next.setBatchId("m1-000002");
+        assertEquals(1, candidates(job.run(next, "batches-0@1")).size());
+    }
+
+    @Test
     void shouldWaitAfterARestartForTheVerdictOnTheLastCommittedCandidateTheRegistryHasNotRecorded() {
         // Given a restarted job told of a predecessor's committed candidate v-9 that the registry has not recorded
         BatchUnlearning job = job();

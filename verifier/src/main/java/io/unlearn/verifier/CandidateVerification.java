@@ -6,6 +6,7 @@ import io.unlearn.schemas.v1.CandidateVersion;
 import io.unlearn.unlearning.errors.DatasetMissingException;
 import io.unlearn.verifier.errors.ArtifactException;
 import io.unlearn.verifier.errors.UnverifiableCandidateException;
+import io.unlearn.kit.processing.TransactionalTaskLoop;
 import io.unlearn.verifier.escalation.Escalation;
 import io.unlearn.verifier.escalation.VerifierOutput;
 import io.unlearn.verifier.evaluation.CandidateEvaluation;
@@ -63,7 +64,7 @@ public final class CandidateVerification {
      * @return a FAILED result and FAILED statuses
      */
     public VerifierOutput abandoned(CandidateVersion candidate, Throwable error) {
-        return escalation.abandoned(candidate, String.valueOf(error.getMessage()));
+        return escalation.abandoned(candidate, TransactionalTaskLoop.reason(error));
     }
 
     /** Verifies one candidate. */

@@ -131,6 +131,23 @@ public final class TransactionalTaskLoop<V extends SpecificRecord> implements Au
         }
     }
 
+    /** Longest cause {@link #reason} gives: it goes into one status per request, each a Kafka record. */
+    private static final int MAX_REASON_CHARS = 500;
+
+    /**
+     * Why the loop gave up, for a status reason: the error's message (its type when it has none, as a
+     * NullPointerException may), at most {@value #MAX_REASON_CHARS} characters.
+     *
+     * @param error what {@link Task#onFailure} was given
+     * @return a readable cause
+     */
+    public static String reason(Throwable error) {
+        String text = error.getMessage() == null || error.getMessage().isBlank() ? error.toString()
+                : error.getMessage();
+        return text.length() <= MAX_REASON_CHARS ? text
+                : text.substring(0, MAX_REASON_CHARS) + "... (" + (text.length() - MAX_REASON_CHARS) + " more chars)";
+    }
+
     /** Why the loop gave up on a record that was not the task's own exception. */
     public static final class GaveUpException extends Exception {
         GaveUpException(String message) {

@@ -331,6 +331,13 @@ class TransactionalTaskLoopTest {
     }
 
     @Test
+    void shouldGiveAReasonForAnErrorWithoutAMessageAndCapALongOne() {
+        assertEquals("java.lang.NullPointerException", TransactionalTaskLoop.reason(new NullPointerException()));
+        String reason = TransactionalTaskLoop.reason(new IllegalStateException("x".repeat(2_000)));
+        assertEquals("x".repeat(500) + "... (1500 more chars)", reason);
+    }
+
+    @Test
     void shouldDropTheUnfinishedTaskOfARevokedPartitionWithoutCommittingIt() throws Exception {
         // Given a task that blocks on b-1
         CountDownLatch release = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.unlearn.verifier.verdict;
 
+import io.unlearn.catalog.Comparator;
 import io.unlearn.catalog.MetricSpec;
 import io.unlearn.catalog.Threshold;
 
@@ -42,7 +43,7 @@ public final class VerdictPolicy {
             Double ci = metrics.get(t.metric() + MetricSpec.CI95_SUFFIX);
             double halfWidth = ci == null || ci.isNaN() ? 0 : ci;
             // The end of the interval nearest the bound: a violation must be shown, not merely possible.
-            double nearest = t.comparator().symbol().equals("<=") ? v - halfWidth : v + halfWidth;
+            double nearest = t.comparator() == Comparator.AT_MOST ? v - halfWidth : v + halfWidth;
             checks.add(new Check(t.metric(), v, t.comparator().symbol(), t.threshold(), t.passes(nearest),
                     halfWidth));
         }
