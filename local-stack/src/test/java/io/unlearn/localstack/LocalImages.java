@@ -19,18 +19,20 @@ import java.util.Optional;
  * Ryuk and the start-up checks pull images of their own, so the build turns them off
  * ({@code TESTCONTAINERS_RYUK_DISABLED}, {@code TESTCONTAINERS_CHECKS_DISABLE}) and each test stops its containers.
  */
-final class LocalImages {
+public final class LocalImages {
 
-    static final String KAFKA = "unlearn/kafka:latest";
-    static final String APICURIO = "unlearn/apicurio:latest";
-    static final String MODEL_REGISTRY = "unlearn/model-registry:latest";
-    static final String STREAM_PROCESSOR = "unlearn/stream-processor:latest";
+    public static final String KAFKA = "unlearn/kafka:latest";
+    public static final String APICURIO = "unlearn/apicurio:latest";
+    public static final String MODEL_REGISTRY = "unlearn/model-registry:latest";
+    public static final String STREAM_PROCESSOR = "unlearn/stream-processor:latest";
+    public static final String UNLEARN_WORKER = "unlearn/unlearn-worker:latest";
+    public static final String VERIFIER = "unlearn/verifier:latest";
 
     private LocalImages() {
     }
 
     /** Why containers of these images cannot run here (no Docker engine, an image not built), or empty. */
-    static Optional<String> unavailable(String... images) {
+    public static Optional<String> unavailable(String... images) {
         try {
             if (!DockerClientFactory.instance().isDockerAvailable()) {
                 return Optional.of("no Docker engine answers (bin/test installs and starts one; or start dockerd)");

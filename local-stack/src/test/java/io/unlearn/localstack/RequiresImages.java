@@ -19,7 +19,7 @@ import java.util.Optional;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @ExtendWith(RequiresImages.Condition.class)
-@interface RequiresImages {
+public @interface RequiresImages {
 
     String[] value();
 
