@@ -50,6 +50,11 @@ public final class ConnectionOptions {
                     + " would show it).")
     String registry;
 
+    @Option(names = "--registry-token-file", paramLabel = "FILE", defaultValue = "${env:UNLEARN_REGISTRY_TOKEN_FILE}",
+            description = "File holding the model-registry's token, e.g. a mounted secret (env"
+                    + " UNLEARN_REGISTRY_TOKEN_FILE); without it the token comes from env UNLEARN_REGISTRY_TOKEN.")
+    Path registryTokenFile;
+
     @Option(names = "--command-config", paramLabel = "FILE", defaultValue = "${env:UNLEARN_COMMAND_CONFIG}",
             description = "Kafka client properties (security etc.; env UNLEARN_COMMAND_CONFIG); "
                     + "basic.auth.user.info=user:password logs in to the schema registry.")
@@ -111,6 +116,14 @@ public final class ConnectionOptions {
 
     public ModelRegistryClient modelRegistryClient() {
         String token = System.getenv("UNLEARN_REGISTRY_TOKEN");
+        if (registryTokenFile != null) {
+            try {
+                token = Files.readString(registryTokenFile).strip();
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.USAGE, "cannot read the registry token file " + registryTokenFile
+                        + ": " + e);
+            }
+        }
         return new ModelRegistryClient(registry, token == null || token.isBlank() ? null : token.trim());
     }
 

@@ -1,9 +1,11 @@
 package io.unlearn.cli;
 
+import io.unlearn.cli.commands.AuditCommand;
 import io.unlearn.cli.commands.DlqCommand;
 import io.unlearn.cli.commands.LineageCommand;
 import io.unlearn.cli.commands.ModelsCommand;
 import io.unlearn.cli.commands.ReceiptCommand;
+import io.unlearn.cli.commands.RegisterCommand;
 import io.unlearn.cli.commands.SendCommand;
 import io.unlearn.cli.commands.StatusCommand;
 import io.unlearn.cli.errors.CliException;
@@ -31,9 +33,11 @@ import java.util.Map;
  * Exit codes are in {@link ExitCodes}.
  */
 @Command(name = "unlearn", mixinStandardHelpOptions = true, version = "unlearn 0.1.0",
-        description = "Send deletion requests and follow them; list models, lineage and dead letters.",
+        description = "Send deletion requests and follow them; register models; list models, lineage, dead letters"
+                + " and the audit trail; give receipts.",
         subcommands = {SendCommand.class, StatusCommand.class, ModelsCommand.class, LineageCommand.class,
-                DlqCommand.class, ReceiptCommand.class, CommandLine.HelpCommand.class})
+                DlqCommand.class, ReceiptCommand.class, RegisterCommand.class, AuditCommand.class,
+                CommandLine.HelpCommand.class})
 public final class UnlearnCli implements Runnable {
 
     @CommandLine.Spec

@@ -1,5 +1,7 @@
 package io.unlearn.cli.commands;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.unlearn.cli.CliRun;
 import io.unlearn.cli.ExitCodes;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
@@ -29,8 +31,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 
@@ -112,6 +117,46 @@ class RegistryCommandsIT {
         assertEquals(ExitCodes.REJECTED, followed.code(), followed.toString());
         assertTrue(followed.out().contains("REJECTED") && followed.out().contains("outcome: REJECTED (model id 'm9'"),
                 followed.toString());
+    }
+
+    @Test
+    void shouldRegisterABaseModelFromARegistrationFileAndAnArtifactFile() throws Exception {
+        // Given a registration file (the documented body without the artifact) and the artifact in its own file
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode body = (ObjectNode) json.readTree(registrationJson("m3", "unused"));
+        body.remove("artifactBase64");
+        Path registration = Files.writeString(artifactDir.resolve("m3.json"), body.toString());
+        Path artifact = Files.write(artifactDir.resolve("m3.params"), new byte[] {1, 2, 3, 4});
+        Path token = Files.writeString(artifactDir.resolve("token"), InJvmModelRegistry.TOKEN + "\n");
+
+        // When it is registered without the token, then the registry's refusal and the way out are shown
+        CliRun anonymous = CliRun.of("register", registration.toString(), "--artifact", artifact.toString(),
+                "--registry", url);
+        assertEquals(ExitCodes.REJECTED, anonymous.code(), anonymous.toString());
+        assertTrue(anonymous.err().contains("UNLEARN_REGISTRY_TOKEN"), anonymous.toString());
+
+        // When it is registered with the token, then the model is there with the artifact's bytes as its base
+        CliRun registered = CliRun.of("register", registration.toString(), "--artifact", artifact.toString(),
+                "--registry", url, "--registry-token-file", token.toString());
+        assertEquals(ExitCodes.OK, registered.code(), registered.toString());
+        assertTrue(registered.out().startsWith("registered m3 (classifier)"), registered.toString());
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(new byte[] {1, 2, 3, 4}));
+        assertEquals(digest, json.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url + "/models/m3/versions/base")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .path("artifactDigest").asText());
+
+        // When the same id is registered again, or the file is invalid, then exit 3 with the registry's reasons
+        CliRun again = CliRun.of("register", registration.toString(), "--artifact", artifact.toString(),
+                "--registry", url, "--registry-token-file", token.toString());
+        assertEquals(ExitCodes.REJECTED, again.code(), again.toString());
+        assertTrue(again.err().contains("registered already"), again.toString());
+        body.put("modelId", "m4");
+        body.put("family", "no-such-family");
+        Path invalid = Files.writeString(artifactDir.resolve("m4.json"), body.toString());
+        CliRun rejected = CliRun.of("register", invalid.toString(), "--artifact", artifact.toString(),
+                "--registry", url, "--registry-token-file", token.toString());
+        assertEquals(ExitCodes.REJECTED, rejected.code(), rejected.toString());
+        assertTrue(rejected.err().contains("no-such-family"), rejected.toString());
     }
 
     @Test

@@ -75,6 +75,40 @@ public final class ModelRegistryClient {
         return get(path);
     }
 
+    /** The status and body of an answer to a write; the body as JSON when it is JSON, else as a text node. */
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /**
+     * {@code POST path} with a JSON body and the token, once: a write is not retried (the registry answers a repeated
+     * registration with 409, so the caller decides). Every status is an answer; only no answer at all throws.
+     */
+    public Answer postJson(String path, byte[] body) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout)
+                .header("Accept", "application/json").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = http.send(builder.build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            JsonNode parsed;
+            try {
+                parsed = JSON.readTree(response.body());
+            } catch (IOException notJson) {
+                parsed = JSON.getNodeFactory().textNode(response.body());
+            }
+            return new Answer(response.statusCode(), parsed == null ? JSON.missingNode() : parsed);
+        } catch (IOException e) {
+            throw new ModelRegistryUnavailableException("POST " + baseUrl + path + " got no answer: " + e
+                    + "; is the registry running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ModelRegistryUnavailableException("interrupted during POST " + baseUrl + path, e);
+        }
+    }
+
     private Optional<JsonNode> get(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout)
                 .header("Accept", "application/json").GET();
