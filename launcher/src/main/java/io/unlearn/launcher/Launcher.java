@@ -1,6 +1,8 @@
 package io.unlearn.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.unlearn.launcher.console.DemoConsole;
+import io.unlearn.launcher.console.DemoSummary;
 import io.unlearn.launcher.scenario.BaseModels;
 import io.unlearn.launcher.scenario.DeletionScenario;
 import io.unlearn.launcher.scenario.LatencyReport;
@@ -9,6 +11,7 @@ import io.unlearn.launcher.scenario.RequestTracker;
 import io.unlearn.localstack.ApicurioRegistryProcess;
 import io.unlearn.localstack.KafkaBrokerProcess;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
+import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.unlearning.spi.Dataset;
 import io.unlearn.unlearning.spi.DualEncoderRecipe;
 import io.unlearn.unlearning.spi.TrainingRecipe;
@@ -50,41 +53,61 @@ public final class Launcher {
     private Launcher() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        PrintStream out = System.out;
+    public static void main(String[] args) {
+        try {
+            demo(parse(args));
+        } catch (Exception e) {
+            // stderr goes to a log file under bin/demo: say it here, where the person running the demo looks
+            System.out.println("== The demo FAILED: " + e);
+            System.out.println("   details in the logs named above; the stack trace follows");
+            e.printStackTrace(System.out);
+            System.exit(1);
+        }
+    }
+
+    static void demo(Map<String, String> options) throws Exception {
         String datasetName = options.getOrDefault("dataset", "fashion-mnist");
         int requests = Integer.parseInt(options.getOrDefault("requests", "40"));
         int epochs = Integer.parseInt(options.getOrDefault("epochs", "2"));
         Path workDir = Path.of(options.getOrDefault("work-dir", "target/launcher-run")).toAbsolutePath();
         Path report = Path.of(options.getOrDefault("report", workDir.resolve("end-to-end.json").toString()));
         Duration timeout = Duration.ofMinutes(Long.parseLong(options.getOrDefault("timeout-min", "30")));
+        String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+        DemoConsole console = DemoConsole.onTerminal(logFile == null || logFile.equals("System.err")
+                || logFile.equals("System.out") ? null : Path.of(logFile));
+        PrintStream out = console.out();
         // Each run starts a fresh broker, so state kept by an earlier run (Kafka Streams stores, changelog offsets)
         // describes topics that no longer exist; the stream-processor would refuse it.
         deleteRecursively(workDir.resolve("stream-processor-state"));
         Files.createDirectories(workDir);
+        if (logFile != null) {
+            out.println("   (logs: this demo " + logFile + ", the services " + workDir.resolve("logs") + ")");
+        }
 
-        out.println("== Loading " + datasetName);
+        console.step("Loading " + datasetName);
         Dataset dataset = Unlearning.dataset(datasetName);
-        out.println("== Starting a Kafka broker and an Apicurio schema registry (child processes)");
-        try (KafkaBrokerProcess broker = KafkaBrokerProcess.start();
-             ApicurioRegistryProcess schemaRegistry = ApicurioRegistryProcess.start()) {
+        console.step("Starting a Kafka broker and an Apicurio schema registry (child processes)");
+        try (KafkaBrokerProcess broker = console.during("broker", KafkaBrokerProcess::start);
+             ApicurioRegistryProcess schemaRegistry = console.during("schema registry",
+                     ApicurioRegistryProcess::start)) {
             out.println("   broker " + broker.bootstrapServers() + ", schema registry " + schemaRegistry.ccompatUrl());
-            out.println("== Starting model-registry, stream-processor, unlearn-worker, verifier (logs in "
-                    + workDir.resolve("logs") + ")");
+            console.step("Starting model-registry, stream-processor, unlearn-worker, verifier (child JVMs)");
             Map<Service, Map<String, String>> overrides = new HashMap<>();
             // The DKVB model and the dual encoder take requests that name them; they list no data subjects, so the
             // stream-processor learns of them from this setting rather than from the training manifest.
             overrides.put(Service.STREAM_PROCESSOR, Map.of("known.models", DKVB + "," + DUAL_ENCODER,
                     "batch.max.wait.ms", "3000"));
-            try (LocalDeployment deployment = LocalDeployment.start(broker.bootstrapServers(),
-                    schemaRegistry.ccompatUrl(), workDir, overrides, Duration.ofMinutes(3))) {
-                run(deployment, dataset, requests, epochs, report, timeout, out);
+            try (LocalDeployment deployment = console.during("services", () -> LocalDeployment.start(
+                    broker.bootstrapServers(), schemaRegistry.ccompatUrl(), workDir, overrides,
+                    Duration.ofMinutes(3)))) {
+                run(deployment, dataset, requests, epochs, report, timeout, console);
                 if (options.containsKey("stay")) {
-                    out.println("== Running until Ctrl-C. Web page: " + deployment.modelRegistryUrl() + "/ (POST /models"
-                            + " needs Authorization: Bearer <http.auth.token in "
+                    console.step("Running until Ctrl-C. Web page: " + deployment.modelRegistryUrl() + "/ (POST"
+                            + " /models needs Authorization: Bearer <http.auth.token in "
                             + deployment.settingsFile(Service.MODEL_REGISTRY) + ">)");
                     new CountDownLatch(1).await();
+                } else {
+                    out.println("   (bin/demo --stay keeps it running, with the registry's web page)");
                 }
             }
         }
@@ -92,35 +115,52 @@ public final class Launcher {
 
     /** The demo scenario on a running deployment; returns whether every valid request was VERIFIED. */
     static boolean run(LocalDeployment deployment, Dataset dataset, int requests, int epochs, Path report,
-                       Duration timeout, PrintStream out) throws IOException {
+                       Duration timeout, DemoConsole console) throws Exception {
+        PrintStream out = console.out();
         List<ModelSpec> models = demoModels();
-        out.println("== Training the base classifier (" + epochs + " epochs on " + dataset.train().size()
+        console.step("Training the base classifier (" + epochs + " epochs on " + dataset.train().size()
                 + " samples) and a DKVB model on it; registering both");
-        BaseModels.trainAndRegister(deployment.modelRegistryUrl(), deployment.modelRegistryToken(), dataset.name(),
-                dataset.train(), TrainingRecipe.defaults().withEpochs(epochs), models.subList(0, 2));
-        out.println("== Training a dual encoder on the " + dataset.train().size() + " images and their captions ("
+        console.during("training", () -> {
+            BaseModels.trainAndRegister(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
+                    dataset.name(), dataset.train(), TrainingRecipe.defaults().withEpochs(epochs),
+                    models.subList(0, 2));
+            return null;
+        });
+        console.step("Training a dual encoder on the " + dataset.train().size() + " images and their captions ("
                 + DualEncoderRecipe.defaults().epochs() + " epochs); registering it");
-        BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
-                dataset.name(), dataset.train(), DualEncoderRecipe.defaults(), models.subList(2, 3));
+        console.during("training", () -> {
+            BaseModels.trainAndRegisterDualEncoder(deployment.modelRegistryUrl(), deployment.modelRegistryToken(),
+                    dataset.name(), dataset.train(), DualEncoderRecipe.defaults(), models.subList(2, 3));
+            return null;
+        });
 
         RestSchemaRegistryClient schemas = new RestSchemaRegistryClient(deployment.schemaRegistryUrl());
         try (RequestTracker tracker = new RequestTracker(deployment.bootstrapServers(), schemas)) {
-            out.println("== Sending " + requests + " deletion requests (subjects, samples, classes, image-caption pairs)"
-                    + " plus bad input");
+            console.step("Sending " + requests + " deletion requests (subjects, samples, classes, image-caption"
+                    + " pairs) plus bad input, and following each on unlearning.request-status");
             Instant started = Instant.now();
             DeletionScenario.Sent sent = DeletionScenario.send(deployment.bootstrapServers(), schemas,
                     dataset.train(), CLASSIFIER, List.of(DKVB), List.of(DUAL_ENCODER), requests, true, 42);
-            boolean settled = tracker.awaitSettled(sent.requestIds(), timeout);
+            boolean settled = console.followRequests(tracker, sent.requestIds(), timeout);
             Duration took = Duration.between(started, Instant.now());
-            out.println("== " + (settled ? "All requests settled" : "TIMED OUT waiting for requests") + " after "
+            console.step((settled ? "All requests settled" : "TIMED OUT waiting for requests") + " after "
                     + took.toSeconds() + " s");
-            DeletionScenario.printOutcomes(out, sent, tracker, 25);
+
+            DemoSummary summary = new DemoSummary(out, deployment.modelRegistryUrl());
+            console.step("Versions: how each was made and judged");
+            Map<String, Integer> trainingEpochs = new LinkedHashMap<>();
+            trainingEpochs.put(CLASSIFIER, epochs);
+            trainingEpochs.put(DKVB, epochs);
+            trainingEpochs.put(DUAL_ENCODER, DualEncoderRecipe.defaults().epochs());
+            summary.versions(trainingEpochs);
+            console.step("Requests not VERIFIED, by reason");
+            summary.notVerified(sent.requestIds(), tracker);
 
             LatencyReport latency = new LatencyReport();
             sent.validRequestIds().forEach(id -> latency.add(id, sent.sentAt().get(id), tracker.history(id)));
             Map<String, String> policies = new LinkedHashMap<>();
             models.forEach(m -> policies.put(m.modelId(), m.method()));
-            out.println("== Latency from request to VERIFIED, by stage");
+            console.step("Latency from request to VERIFIED, by stage (ms)");
             latency.print(out, policies);
             Map<String, Object> context = new LinkedHashMap<>();
             context.put("dataset", dataset.name());
@@ -132,15 +172,19 @@ public final class Launcher {
             latency.writeJson(report, context);
             out.println("   written to " + report);
 
+            console.step("A receipt");
+            summary.receipt(sent.validRequestIds().stream()
+                    .filter(id -> !tracker.latestByModel(id).isEmpty() && tracker.latestByModel(id).values().stream()
+                            .allMatch(s -> s.getState() == RequestState.VERIFIED)).findFirst());
             JsonNode lineage = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/lineage/verify");
-            out.println("== Lineage check: " + lineage);
+            console.step("Lineage check: " + lineage.path("status").asText() + " (" + lineage.path("checkedEvents")
+                    + " events of " + lineage.path("checkedModels") + " models)");
             for (ModelSpec m : models) {
                 JsonNode model = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/models/" + m.modelId());
                 out.println("   " + m.modelId() + ": " + model.path("versions").size() + " versions, production -> "
                         + model.path("aliases").path("production").asText("(none yet)"));
             }
-            out.println("== Model registry: " + deployment.modelRegistryUrl() + "/  (try /requests/"
-                    + sent.requestIds().get(0) + ")");
+            console.step("Model registry web page and REST API: " + deployment.modelRegistryUrl() + "/");
             return settled;
         }
     }
