@@ -329,7 +329,10 @@ function requestLinks(requestIds) {
   if (!requestIds.length) return '—';
   const shown = requestIds.slice(0, 30);
   return [shown.map((id, i) => [i ? ', ' : '', el('button', {type: 'button', class: 'linkish',
-    title: 'look up this request', onclick: () => lookUpRequest(id)}, id)]),
+    title: 'look up this request', onclick: () => {
+      $('request-section').scrollIntoView();
+      lookUpRequest(id);
+    }}, id)]),
   requestIds.length > shown.length ? ' and ' + (requestIds.length - shown.length) + ' more' : ''];
 }
 
