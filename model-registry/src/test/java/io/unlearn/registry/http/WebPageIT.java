@@ -56,7 +56,7 @@ class WebPageIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
-    private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(5);
     private static final String MODEL = "fashion-classifier";
     private static final String BATCH_1 = MODEL + "-0000000001";
     private static final String BATCH_2 = MODEL + "-0000000002";
@@ -179,6 +179,12 @@ class WebPageIT {
         assertTrue(seen.path("deadlines").asText().startsWith("not available (HTTP 404"), seen.path("deadlines")
                 .asText());
         assertTrue(seen.path("lineageCheck").asText().startsWith("OK"), seen.path("lineageCheck").asText());
+
+        // And once those endpoints answer (faked in the browser), the page shows the receipt and the deadlines
+        JsonNode pending = seen.path("pendingEndpoints");
+        assertTrue(pending.path("receipt").asText().contains("c2lnbmVkIGJ5IHRoZSByZWdpc3RyeQ=="), pending.toString());
+        assertTrue(pending.path("deadlines").asText().contains(MARKUP), pending.toString());
+        assertTrue(pending.path("deadlines").asText().contains("2026-11-24T12:00:00Z"), pending.toString());
         assertEquals(0, seen.path("foreignRequests").size(), seen.path("foreignRequests").toString());
         for (JsonNode error : seen.path("consoleErrors")) {
             assertTrue(error.asText().matches(".*\\b(401|404)\\b.*"), "unexpected console error: " + error);
