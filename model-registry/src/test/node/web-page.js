@@ -8,7 +8,7 @@
 const path = require('path');
 const {chromium} = require('playwright-core');
 
-const WAIT_MS = 60000; // a loaded 2-core machine (load 60+) has taken 30 s for a step
+const WAIT_MS = 60000; // generous: at a load average of ~70 on 2 cores the whole run took 34 s
 
 async function main() {
   const args = JSON.parse(process.argv[2]);
