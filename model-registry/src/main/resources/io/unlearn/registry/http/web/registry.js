@@ -505,8 +505,9 @@ async function verifyLineage() {
   if (answer.status !== 200) {
     out.replaceChildren(el('span', {class: 'error'}, 'cannot check (' + reason(answer) + ')'));
   } else if (answer.body.status === 'OK') {
-    out.replaceChildren(el('span', {class: 'OK'}, 'OK'), ': ' + answer.body.checkedEvents + ' events of '
-      + answer.body.checkedModels + ' models check out (' + answer.body.checkedAt + ')');
+    const {checkedEvents, checkedModels, checkedAt} = answer.body;
+    out.replaceChildren(el('span', {class: 'OK'}, 'OK'), ': ' + checkedEvents + ' events of ' + checkedModels
+      + (checkedModels === 1 ? ' model' : ' models') + ' check out (' + checkedAt + ')');
   } else {
     const b = answer.body.break;
     out.replaceChildren(el('span', {class: 'BROKEN'}, 'BROKEN'), ': model ', el('code', {}, b.modelId), ' event #'
