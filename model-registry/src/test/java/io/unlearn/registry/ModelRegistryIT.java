@@ -22,21 +22,14 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,9 +40,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Predicate;
 
-import static io.unlearn.registry.RegistryFixtures.JSON;
 import static io.unlearn.registry.RegistryFixtures.candidate;
 import static io.unlearn.registry.RegistryFixtures.registrationJson;
 import static io.unlearn.registry.RegistryFixtures.verification;
@@ -64,17 +55,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelRegistryIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
     @TempDir
     Path artifactDir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private SharedStack stack;
     private SchemaRegistryClient schemas;
     private ModelRegistryConfig config;
-    private KafkaProducer<byte[], byte[]> producer;
+    private RegistryInputs inputs;
 
     @BeforeEach
     void setUp() {
@@ -82,9 +70,8 @@ class ModelRegistryIT {
         schemas = new RestSchemaRegistryClient(stack.registryUrl());
         String run = "it." + UUID.randomUUID().toString().substring(0, 8) + ".";
         config = ModelRegistryConfig.load(InJvmModelRegistry.settings(stack, artifactDir, run));
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer());
-        toClose.add(producer);
+        inputs = new RegistryInputs(stack.bootstrapServers(), config, schemas);
+        toClose.add(inputs);
     }
 
     @AfterEach
@@ -103,20 +90,19 @@ class ModelRegistryIT {
     @Test
     void shouldRecordAPassedVersionLinkTheLineageAndAnswerTheSameAfterARestart() throws Exception {
         // Given a running registry with a registered base model
-        ModelRegistry registry = startRegistry();
-        HttpResponse<String> created = post(registry, "/models", registrationJson("m1", "base weights"));
+        ModelRegistry first = startRegistry();
+        RegistryHttp registry = new RegistryHttp(first);
+        HttpResponse<String> created = registry.post("/models", registrationJson("m1", "base weights"));
         assertEquals(201, created.statusCode(), created.body());
 
         // When the worker stores a candidate artifact and publishes the candidate, and the verifier passes it
         String digest = new DirectoryArtifactStore(artifactDir)
                 .put(new ByteArrayInputStream("v1 weights".getBytes(StandardCharsets.UTF_8)));
-        publish(config.candidatesTopic(), "m1", AvroSerde.forTopic(Topics.CANDIDATES, schemas)
-                .serialize(config.candidatesTopic(), candidate("m1", "v1", "base", "m1-0001", digest, "r-1")));
-        publish(config.verificationsTopic(), "m1", AvroSerde.forTopic(Topics.VERIFICATIONS, schemas)
-                .serialize(config.verificationsTopic(), verification("m1", "v1", "m1-0001", Verdict.PASSED, "r-1")));
+        inputs.candidate(candidate("m1", "v1", "base", "m1-0001", digest, "r-1"));
+        inputs.verification(verification("m1", "v1", "m1-0001", Verdict.PASSED, "r-1"));
 
         // Then production moves to v1
-        JsonNode alias = await(registry, "/models/m1/aliases/production", r -> r.statusCode() == 200);
+        JsonNode alias = registry.await("/models/m1/aliases/production", r -> r.statusCode() == 200);
         assertEquals("v1", alias.get("versionId").asText());
 
         // And the lineage topic holds the four events, each linked to the previous one by its hash
@@ -131,8 +117,8 @@ class ModelRegistryIT {
         }
 
         // And the REST answers agree
-        JsonNode version = getJson(registry, "/models/m1/versions/v1");
-        JsonNode request = getJson(registry, "/requests/r-1");
+        JsonNode version = registry.getJson("/models/m1/versions/v1");
+        JsonNode request = registry.getJson("/requests/r-1");
         assertEquals("PASSED", version.get("status").asText());
         assertEquals(digest, version.get("artifactDigest").asText());
         assertEquals("v1", request.get("models").get(0).get("firstExcludingVersion").get("versionId").asText());
@@ -144,20 +130,19 @@ class ModelRegistryIT {
         assertEquals(List.of(new ModelSamples("m1", "base", List.of("2"))), manifest.get("user-2").getModels());
 
         // When the registry restarts on the same topics and artifact directory
-        String before = getBody(registry, "/models/m1") + getBody(registry, "/models/m1/versions/v1")
-                + getBody(registry, "/requests/r-1");
-        registry.close();
-        ModelRegistry restarted = startRegistry();
+        String before = registry.getBody("/models/m1") + registry.getBody("/models/m1/versions/v1")
+                + registry.getBody("/requests/r-1");
+        first.close();
+        RegistryHttp restarted = new RegistryHttp(startRegistry());
 
         // Then it answers the same from the rebuilt state
-        String after = getBody(restarted, "/models/m1") + getBody(restarted, "/models/m1/versions/v1")
-                + getBody(restarted, "/requests/r-1");
+        String after = restarted.getBody("/models/m1") + restarted.getBody("/models/m1/versions/v1")
+                + restarted.getBody("/requests/r-1");
         assertEquals(before, after);
 
         // And it does not record the consumed inputs again: the next candidate follows directly on event 3
-        publish(config.candidatesTopic(), "m1", AvroSerde.forTopic(Topics.CANDIDATES, schemas)
-                .serialize(config.candidatesTopic(), candidate("m1", "v2", "v1", "m1-0002", digest, "r-2")));
-        await(restarted, "/models/m1/versions/v2", r -> r.statusCode() == 200);
+        inputs.candidate(candidate("m1", "v2", "v1", "m1-0002", digest, "r-2"));
+        restarted.await("/models/m1/versions/v2", r -> r.statusCode() == 200);
         List<LineageEvent> afterRestart = readLineage(5);
         assertEquals(5, afterRestart.size());
         assertEquals(4, afterRestart.get(4).getSequence());
@@ -171,11 +156,11 @@ class ModelRegistryIT {
         }
 
         // When someone overwrites v1's stored artifact
-        assertEquals("OK", getJson(restarted, "/lineage/verify").get("status").asText());
+        assertEquals("OK", restarted.getJson("/lineage/verify").get("status").asText());
         Files.writeString(artifactDir.resolve(digest.substring(0, 2)).resolve(digest), "tampered");
 
         // Then the lineage check names the version
-        JsonNode verify = getJson(restarted, "/lineage/verify");
+        JsonNode verify = restarted.getJson("/lineage/verify");
         assertEquals("BROKEN", verify.get("status").asText());
         assertEquals("v1", verify.get("break").get("versionId").asText());
         assertTrue(verify.get("break").get("problem").asText().contains("was altered"), verify.toString());
@@ -184,31 +169,28 @@ class ModelRegistryIT {
     @Test
     void shouldKeepTheAliasAfterAFailedVerificationAndDeadLetterWhatItCannotRead() throws Exception {
         // Given two models registered back to back, trained on the same subjects
-        ModelRegistry registry = startRegistry();
-        assertEquals(201, post(registry, "/models", registrationJson("m2", "base")).statusCode());
-        assertEquals(201, post(registry, "/models", registrationJson("m3", "other base")).statusCode());
+        RegistryHttp registry = new RegistryHttp(startRegistry());
+        assertEquals(201, registry.post("/models", registrationJson("m2", "base")).statusCode());
+        assertEquals(201, registry.post("/models", registrationJson("m3", "other base")).statusCode());
         String digest = new DirectoryArtifactStore(artifactDir)
                 .put(new ByteArrayInputStream("v1".getBytes(StandardCharsets.UTF_8)));
 
         // When bytes that are not Avro arrive, then a FAILED verdict before its candidate, then the candidate
-        publish(config.candidatesTopic(), "m2", "{\"json\": true}".getBytes(StandardCharsets.UTF_8));
-        publish(config.verificationsTopic(), "m2", AvroSerde.forTopic(Topics.VERIFICATIONS, schemas)
-                .serialize(config.verificationsTopic(), verification("m2", "v1", "m2-0001", Verdict.FAILED, "r-1")));
-        publish(config.candidatesTopic(), "m2", AvroSerde.forTopic(Topics.CANDIDATES, schemas)
-                .serialize(config.candidatesTopic(), candidate("m2", "v1", "base", "m2-0001", digest, "r-1")));
-        publish(config.requestStatusTopic(), "r-1", AvroSerde.forTopic(Topics.REQUEST_STATUS, schemas)
-                .serialize(config.requestStatusTopic(), RequestStatus.newBuilder().setRequestId("r-1")
+        inputs.publish(config.candidatesTopic(), "m2", "{\"json\": true}".getBytes(StandardCharsets.UTF_8));
+        inputs.verification(verification("m2", "v1", "m2-0001", Verdict.FAILED, "r-1"));
+        inputs.candidate(candidate("m2", "v1", "base", "m2-0001", digest, "r-1"));
+        inputs.status(RequestStatus.newBuilder().setRequestId("r-1")
                         .setState(RequestState.BATCHED).setModelId("m2").setBatchId("m2-0001")
-                        .setStage("stream-processor").setAt(RegistryFixtures.T0).build()));
+                        .setStage("stream-processor").setAt(RegistryFixtures.T0).build());
 
         // Then the verdict is recorded once its candidate is, and production is not moved
-        JsonNode version = await(registry, "/models/m2/versions/v1",
+        JsonNode version = registry.await("/models/m2/versions/v1",
                 r -> r.statusCode() == 200 && r.body().contains("\"FAILED\""));
         assertEquals("FAILED", version.get("verification").get("verdict").asText());
-        HttpResponse<String> alias = get(registry, "/models/m2/aliases/production");
+        HttpResponse<String> alias = registry.get("/models/m2/aliases/production");
         assertEquals(404, alias.statusCode());
         assertTrue(alias.body().contains("no version has passed verification yet"), alias.body());
-        JsonNode request = await(registry, "/requests/r-1", r -> r.body().contains("BATCHED"));
+        JsonNode request = registry.await("/requests/r-1", r -> r.body().contains("BATCHED"));
         assertTrue(request.get("models").get(0).get("firstExcludingVersion").isNull(), request.toString());
         assertEquals("BATCHED", request.get("history").get(0).get("state").asText());
 
@@ -224,10 +206,6 @@ class ModelRegistryIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private void publish(String topic, String key, byte[] value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
-    }
 
     private List<LineageEvent> readLineage(int expected) {
         AvroSerde<LineageEvent> serde = AvroSerde.forTopic(Topics.LINEAGE, schemas);
@@ -253,7 +231,7 @@ class ModelRegistryIT {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + WAIT.toNanos();
+            long deadline = System.nanoTime() + RegistryHttp.WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 if (records.size() >= expected && consumer.position(tp) >= consumer.endOffsets(List.of(tp)).get(tp)) {
@@ -264,44 +242,5 @@ class ModelRegistryIT {
         assertTrue(records.size() >= expected, "expected " + expected + " records on " + topic + ", got "
                 + records.size());
         return records;
-    }
-
-    private JsonNode await(ModelRegistry registry, String path, Predicate<HttpResponse<String>> done)
-            throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        HttpResponse<String> last = get(registry, path);
-        while (!done.test(last) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            last = get(registry, path);
-        }
-        assertTrue(done.test(last), "GET " + path + " did not reach the expected answer: " + last.statusCode()
-                + " " + last.body());
-        return JSON.readTree(last.body());
-    }
-
-    private HttpResponse<String> get(ModelRegistry registry, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(registry, path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private String getBody(ModelRegistry registry, String path) throws Exception {
-        HttpResponse<String> response = get(registry, path);
-        assertEquals(200, response.statusCode(), path + ": " + response.body());
-        return response.body();
-    }
-
-    private JsonNode getJson(ModelRegistry registry, String path) throws Exception {
-        return JSON.readTree(getBody(registry, path));
-    }
-
-    private HttpResponse<String> post(ModelRegistry registry, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(registry, path)).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + InJvmModelRegistry.TOKEN).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(ModelRegistry registry, String path) {
-        return URI.create("http://127.0.0.1:" + registry.httpPort() + path);
     }
 }

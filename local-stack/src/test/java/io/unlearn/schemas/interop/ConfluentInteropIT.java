@@ -3,6 +3,7 @@ package io.unlearn.schemas.interop;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unlearn.localstack.Kafka;
+import io.unlearn.localstack.NodeProject;
 import io.unlearn.localstack.SharedStack;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.registry.RestSchemaRegistryClient;
@@ -15,15 +16,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,16 +36,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConfluentInteropIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path NODE_DIR = Path.of(System.getProperty("basedir", "."), "src", "test", "node");
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(120);
 
     private static SharedStack stack;
+    private static NodeProject nodeScripts;
 
     @BeforeAll
     static void installNodePackages() throws Exception {
         stack = SharedStack.get();
-        if (!Files.isDirectory(NODE_DIR.resolve("node_modules/@confluentinc/schemaregistry"))) {
-            run(List.of("npm", "ci", "--no-audit", "--no-fund"), 600);
-        }
+        nodeScripts = NodeProject.ofTests().installed("@confluentinc/schemaregistry");
     }
 
     @Test
@@ -64,8 +60,8 @@ class ConfluentInteropIT {
                  "reason":"takedown #77 — ünïcode","requestedAt":1767323045678,"deadline":1767409445678}""";
 
         // When Node serializes it and the bytes travel through Kafka
-        byte[] bytes = HexFormat.of().parseHex(run(List.of("node", "interop.js", "serialize", stack.registryUrl(),
-                topic, record), 120).trim());
+        byte[] bytes = HexFormat.of().parseHex(nodeScripts.run(NODE_TIMEOUT,
+                List.of("node", "interop.js", "serialize", stack.registryUrl(), topic, record)).trim());
         Kafka.send(stack.bootstrapServers(), topic, "req-node-1", bytes);
         List<ConsumerRecord<byte[], byte[]>> got = Kafka.consume(stack.bootstrapServers(), topic, 1);
 
@@ -96,8 +92,8 @@ class ConfluentInteropIT {
         byte[] consumed = Kafka.consume(stack.bootstrapServers(), topic, 1).get(0).value();
 
         // When Node deserializes the consumed bytes
-        JsonNode node = JSON.readTree(run(List.of("node", "interop.js", "deserialize", stack.registryUrl(), topic,
-                HexFormat.of().formatHex(consumed)), 120));
+        JsonNode node = JSON.readTree(nodeScripts.run(NODE_TIMEOUT, List.of("node", "interop.js", "deserialize",
+                stack.registryUrl(), topic, HexFormat.of().formatHex(consumed))));
 
         // Then every field matches; timestamps arrive in JS as epoch-millisecond numbers
         assertEquals(sample.getRequestId(), node.get("requestId").asText());
@@ -118,29 +114,5 @@ class ConfluentInteropIT {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
-    }
-
-    /** Runs a command in the Node directory and returns its stdout; fails with stderr on a non-zero exit. */
-    private static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
-        Path err = Files.createTempFile("node-", ".err");
-        Process p;
-        try {
-            p = new ProcessBuilder(command).directory(NODE_DIR.toFile())
-                    .redirectError(err.toFile()).start();
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + command.get(0) + " (" + e.getMessage() + "); install Node.js 20+"
-                    + " with npm, see README prerequisites", e);
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s");
-        }
-        String stderr = Files.readString(err);
-        Files.deleteIfExists(err);
-        if (p.exitValue() != 0) {
-            throw new AssertionError(command + " exited with " + p.exitValue() + ":\n" + stderr);
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 }

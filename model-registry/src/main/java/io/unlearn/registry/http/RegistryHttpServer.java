@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * The REST API of the model registry (JSON) and its web page, on the JDK's {@code com.sun.net.httpserver}.
  *
  * <pre>
- * GET  /                                  web page: models, versions, aliases, request lookup
+ * GET  /                                  web page: models, lineage graphs, metric charts, request lookup
+ * GET  /web/{file}                        the page's script and style sheet
  * GET  /models                            registered models
  * POST /models                            register a base model (body: see {@link RegistrationParser})
  * GET  /models/{id}                       one model: family, architecture, policy, dataset, versions, aliases
@@ -61,7 +62,8 @@ import java.util.function.Supplier;
  *
  * <p><b>Credentials.</b> {@code POST /models} needs {@code Authorization: Bearer <http.auth.token>} (see
  * {@link BearerAuth}); with {@code http.auth.reads=token} so does every GET but {@code /health}, which probes must
- * reach. The credential is checked before the body is read, so an unauthenticated client costs no parsing.
+ * reach, and the web page and its files, which hold no data (the page asks for the token and sends it). The
+ * credential is checked before the body is read, so an unauthenticated client costs no parsing.
  */
 public final class RegistryHttpServer implements AutoCloseable {
 
@@ -190,6 +192,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "lineage" -> s.size() == 2 && s.get(1).equals("verify") ? "/lineage/verify" : "unknown";
             case "metrics" -> s.size() == 1 ? "/metrics" : "unknown";
             case "health" -> s.size() == 1 ? "/health" : "unknown";
+            case "web" -> s.size() == 2 ? "/web/{file}" : "unknown";
             default -> "unknown";
         };
     }
@@ -216,14 +219,15 @@ public final class RegistryHttpServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Allow", route.equals("/models") ? "GET, POST" : "GET");
             return error(405, method + " is not allowed on " + route, List.of());
         }
-        if (!route.equals("/health")) {
+        if (!route.equals("/health") && !route.equals("/") && !route.equals("/web/{file}")) {
             Optional<Reply> refused = unauthorized(exchange, false, "reading " + route);
             if (refused.isPresent()) {
                 return refused.get();
             }
         }
         return switch (route) {
-            case "/" -> new Reply(200, WebPage.HTML, "text/html; charset=utf-8");
+            case "/" -> page(exchange, WebPage.INDEX);
+            case "/web/{file}" -> page(exchange, s.get(1));
             case "/models" -> Reply.json(200, state.models());
             case "/models/{id}" -> Reply.json(200, state.model(s.get(1)));
             case "/models/{id}/versions" -> Reply.json(200, state.versions(s.get(1)));
@@ -235,6 +239,15 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "/health" -> health();
             default -> throw new NotFoundException("no such resource: " + route);
         };
+    }
+
+    private static Reply page(HttpExchange exchange, String file) {
+        WebPage.Asset asset = WebPage.asset(file).orElseThrow(() -> new NotFoundException("no such file of the web"
+                + " page: " + file));
+        exchange.getResponseHeaders().set("Content-Security-Policy", WebPage.CONTENT_SECURITY_POLICY);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        return new Reply(200, asset.text(), asset.contentType());
     }
 
     /** A 401 when the request needs the token and does not carry it; empty when it may go on. */

@@ -153,12 +153,15 @@ class RegistryHttpServerTest {
         start(BearerAuth.token(TOKEN, ReadAccess.TOKEN));
         post("/models", registrationJson("m1", "weights"));
 
-        for (String path : List.of("/", "/models", "/models/m1", "/lineage/verify", "/metrics")) {
+        for (String path : List.of("/models", "/models/m1", "/lineage/verify", "/metrics")) {
             assertEquals(401, get(path).statusCode(), path);
             assertEquals(401, getWithToken(path, "wrong-token-0123456789").statusCode(), path);
             assertEquals(200, getWithToken(path, TOKEN).statusCode(), path);
         }
-        assertEquals(200, get("/health").statusCode());
+        // the page holds no data: it loads without the token and asks for it
+        for (String path : List.of("/health", "/", "/web/registry.js", "/web/registry.css")) {
+            assertEquals(200, get(path).statusCode(), path);
+        }
     }
 
     @Test
@@ -308,6 +311,11 @@ class RegistryHttpServerTest {
 
         assertTrue(page.headers().firstValue("Content-Type").orElseThrow().startsWith("text/html"));
         assertTrue(page.body().contains("<h1>Model registry</h1>"));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow().contains("script-src 'self'"));
+        assertTrue(get("/web/registry.js").headers().firstValue("Content-Type").orElseThrow()
+                .startsWith("text/javascript"));
+        assertEquals(404, get("/web/secret.properties").statusCode());
+        assertEquals(404, get("/web/..%2FRegistryHttpServer.class").statusCode());
         assertTrue(metrics.body().contains("unlearn_registry_http_requests_seconds_count{method=\"GET\","
                 + "route=\"/models/{id}\",status=\"404\"} 1"), metrics.body());
     }
