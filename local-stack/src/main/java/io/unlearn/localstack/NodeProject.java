@@ -33,6 +33,11 @@ public final class NodeProject {
         return new NodeProject(Path.of(System.getProperty("basedir", "."), "src", "test", "node"));
     }
 
+    /** A package directory elsewhere in the repository, e.g. {@code examples/node}. */
+    public static NodeProject at(Path dir) {
+        return new NodeProject(dir);
+    }
+
     public Path dir() {
         return dir;
     }
