@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The repository's {@code docker-compose.yml}, as an operator runs it: three KRaft brokers, the schema registry, the
  * four services with two unlearn-worker replicas. Requests go in from outside Docker through the brokers' external
  * listeners, like an upstream system's; then one broker and the worker running a batch are killed while requests
- * keep coming, and nothing may be lost or settled twice.
+ * keep coming; later both registries go down while batches are in flight. Nothing may be lost or settled twice.
  */
 @RequiresImages({LocalImages.KAFKA, LocalImages.APICURIO, LocalImages.MODEL_REGISTRY, LocalImages.STREAM_PROCESSOR,
         LocalImages.UNLEARN_WORKER, LocalImages.VERIFIER})
@@ -172,18 +172,7 @@ class ComposeClusterIT {
         assertTrue(tracker.awaitSettled(all, SETTLE), () -> "not settled after losing " + busyWorker + " and "
                 + killedBroker + ": " + unsettled(before) + " " + unsettled(after));
 
-        for (String id : all) {
-            Map<String, RequestStatus> latest = tracker.latestByModel(id);
-            assertFalse(latest.isEmpty(), () -> id + " was never batched: " + tracker.history(id));
-            for (String model : latest.keySet()) {
-                // exactly one final status per request and model, however often its batch was redone
-                long finals = tracker.history(id).stream()
-                        .filter(s -> model.equals(s.getModelId()) && MODEL_FINAL.contains(s.getState())).count();
-                assertEquals(1, finals, () -> id + " settled " + finals + " times: " + tracker.history(id));
-                assertEquals(RequestState.VERIFIED, latest.get(model).getState(),
-                        () -> id + ": " + tracker.history(id));
-            }
-        }
+        assertEachVerifiedOnce(all);
         // each model's versions are still one chain, every event hash-linked to the one before
         assertEquals("OK", get("/lineage/verify").path("status").asText(), () -> get("/lineage/verify").toString());
         for (String model : List.of(CLASSIFIER, DKVB)) {
@@ -213,7 +202,52 @@ class ComposeClusterIT {
         assertEquals(List.of(), underReplicated, "partitions whose in-sync replicas are fewer than their replicas");
     }
 
+    @Test
+    @Order(5)
+    void theSchemaRegistryDownAndTheModelRegistryKilledMidBatchLoseNoRequest() throws Exception {
+        DeletionScenario.Sent sent = DeletionScenario.send(bootstrap, schemas, dataset.train(), CLASSIFIER,
+                List.of(DKVB), List.of(), 12, false, 8);
+        awaitBatched(sent.requestIds(), Duration.ofMinutes(3));
+        // Both registries gone while batches are in flight: the schema registry frozen (it answers nothing; paused
+        // rather than stopped, because its storage is in memory and a restart would lose the schemas), the
+        // model-registry killed (no shutdown hook), which is what a crash mid-transaction looks like.
+        String schemaRegistry = compose.containers("schema-registry").get(0);
+        String modelRegistry = compose.containers("model-registry").get(0);
+        compose.docker(Duration.ofMinutes(1), "pause", schemaRegistry);
+        compose.docker(Duration.ofMinutes(1), "kill", modelRegistry);
+        TimeUnit.SECONDS.sleep(30);
+        compose.docker(Duration.ofMinutes(1), "unpause", schemaRegistry);
+        compose.docker(Duration.ofMinutes(1), "start", modelRegistry);
+
+        assertTrue(tracker.awaitSettled(sent.requestIds(), SETTLE), () -> "not settled after both registries were"
+                + " down: " + unsettled(sent));
+        assertEachVerifiedOnce(sent.requestIds());
+        // the restarted registry rebuilt its state from the lineage log and recorded what came while it was down
+        assertEquals("OK", get("/lineage/verify").path("status").asText(), () -> get("/lineage/verify").toString());
+        for (String id : sent.validRequestIds()) {
+            JsonNode request = get("/requests/" + id);
+            for (JsonNode m : request.path("models")) {
+                assertTrue(m.path("firstExcludingVersion").isObject(), () -> id + ": " + request);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- helpers
+
+    /** Every request batched, and VERIFIED with exactly one final status per model, however often its batch ran. */
+    private void assertEachVerifiedOnce(List<String> requestIds) {
+        for (String id : requestIds) {
+            Map<String, RequestStatus> latest = tracker.latestByModel(id);
+            assertFalse(latest.isEmpty(), () -> id + " was never batched: " + tracker.history(id));
+            for (String model : latest.keySet()) {
+                long finals = tracker.history(id).stream()
+                        .filter(s -> model.equals(s.getModelId()) && MODEL_FINAL.contains(s.getState())).count();
+                assertEquals(1, finals, () -> id + " settled " + finals + " times: " + tracker.history(id));
+                assertEquals(RequestState.VERIFIED, latest.get(model).getState(),
+                        () -> id + ": " + tracker.history(id));
+            }
+        }
+    }
 
     private void awaitHealthy(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
