@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Reads durations the way operators write them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d}, or ISO-8601. */
+/**
+ * Reads durations the way operators write them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d}, or
+ * ISO-8601.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
@@ -29,7 +32,8 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 default -> throw new NumberFormatException();
             };
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration; write 500ms, 30s, 10m, 2h, 7d or PT10M");
+            throw new TypeConversionException("'" + value + "' is not a duration; write 500ms, 30s, 10m, 2h, 7d or "
+                    + "PT10M");
         }
     }
 }

@@ -22,8 +22,8 @@ import java.util.List;
  * none when it is deleted before the commit.
  *
  * <p>Format: version byte 2, then per request its admission time (int64, wall clock; a batch's max wait counts from
- * it), its deadline (int64 epoch millis, {@link DeadlinePolicy#NONE} for none; a batch closes early for it without decoding),
- * its sample id count (int32, counted with repeats, for batch.max.samples without decoding), the length of its
+ * it), its deadline (int64 epoch millis, {@link DeadlinePolicy#NONE} for none; a batch closes early for it without
+ * decoding), its sample id count (int32, counted with repeats, for batch.max.samples without decoding), the length of its
  * encoding (int32) and the encoding (a {@code BatchedRequest} in the Confluent wire format, passed on without
  * re-encoding). The same bytes are the repartition value and the store values. Version 1, written before deadlines
  * closed batches, lacks the deadline; it is still read (its requests count as having none), so stores and the
@@ -102,7 +102,8 @@ public final class RequestBundle {
 
     private static StoreFormatException formatError(String where, byte[] bytes, String problem) {
         return new StoreFormatException(where + ": request bundle of " + bytes.length + " bytes " + problem
-                + ", expected version " + FORMAT_VERSION + " (or " + FORMAT_VERSION_WITHOUT_DEADLINE + "); was it written by a newer stream-processor?");
+                + ", expected version " + FORMAT_VERSION + " (or " + FORMAT_VERSION_WITHOUT_DEADLINE + "); was it "
+                + "written by a newer stream-processor?");
     }
 
     /**
