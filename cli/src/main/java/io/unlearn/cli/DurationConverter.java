@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Reads durations the way operators write them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, or ISO-8601. */
+/**
+ * Reads durations the way operators write them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 7d}, or
+ * ISO-8601.
+ */
 public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
@@ -25,10 +28,12 @@ public final class DurationConverter implements ITypeConverter<Duration> {
                 case 's' -> Duration.ofSeconds(amount);
                 case 'm' -> Duration.ofMinutes(amount);
                 case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
                 default -> throw new NumberFormatException();
             };
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new TypeConversionException("'" + value + "' is not a duration; write 500ms, 30s, 10m, 2h or PT10M");
+            throw new TypeConversionException("'" + value + "' is not a duration; write 500ms, 30s, 10m, 2h, 7d or "
+                    + "PT10M");
         }
     }
 }

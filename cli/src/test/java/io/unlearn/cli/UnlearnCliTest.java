@@ -63,6 +63,14 @@ class UnlearnCliTest {
     }
 
     @Test
+    void shouldExitWithTheUsageCodeForStatusWithoutARequestIdOrWithOneAndOverdue() {
+        assertEquals(ExitCodes.USAGE, run("status", "--registry", "http://127.0.0.1:9"));
+        assertTrue(err.toString().contains("name a REQUEST_ID, or list by deadline with --overdue"), err.toString());
+        assertEquals(ExitCodes.USAGE, run("status", "r-1", "--overdue", "--registry", "http://127.0.0.1:9"));
+        assertTrue(err.toString().contains("give no REQUEST_ID and no --follow with them"), err.toString());
+    }
+
+    @Test
     void shouldExitWithTheUsageCodeForAFileThatCannotBeRead(@TempDir Path dir) {
         assertEquals(ExitCodes.USAGE, run("send", dir.resolve("missing.jsonl").toString(), "--dry-run"));
         assertTrue(err.toString().contains("cannot read"), err.toString());
@@ -82,6 +90,7 @@ class UnlearnCliTest {
         assertEquals(Duration.ofSeconds(30), converter.convert("30s"));
         assertEquals(Duration.ofMinutes(10), converter.convert("10m"));
         assertEquals(Duration.ofHours(2), converter.convert("PT2H"));
+        assertEquals(Duration.ofDays(7), converter.convert("7d"));
         assertThrows(CommandLine.TypeConversionException.class, () -> converter.convert("soon"));
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import io.unlearn.streamprocessor.internals.DeadLetterProductionExceptionHandler;
+import io.unlearn.streamprocessor.internals.RequestBundle;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.nio.file.Path;
@@ -114,6 +115,22 @@ public final class StreamProcessorConfig extends AbstractConfig {
             + "more, smaller records; the wait still counts from admission, so batch.max.wait.ms holds. Must not "
             + "exceed batch.max.wait.ms. Default 50.";
 
+    public static final String REQUEST_DEFAULT_DEADLINE_MS_CONFIG = "request.default.deadline.ms";
+    private static final String REQUEST_DEFAULT_DEADLINE_MS_DOC = "The deadline, in milliseconds after its requestedAt, of "
+            + "a deletion request that names none; a request's own deadline always applies. Every status and batch "
+            + "the stream-processor writes carries the deadline that applies, and the model-registry lists requests "
+            + "by it (GET /deadlines). Default 2592000000 (30 days: GDPR Art. 12(3) gives one month to act on an "
+            + "erasure request; set it shorter to keep a safety margin of your own).";
+
+    public static final String BATCH_DEADLINE_MARGIN_MS_CONFIG = "batch.deadline.margin.ms";
+    private static final String BATCH_DEADLINE_MARGIN_MS_DOC = "A model's batch closes (trigger DEADLINE) once one of "
+            + "its requests is due within this many wall-clock milliseconds, before batch.max.wait.ms, so that the "
+            + "worker and verifier have this long to finish it: at the next check (batch.wait.check.interval.ms), "
+            + "or at once for a request that arrives already this close. It only matters when batch.max.wait.ms is "
+            + "long. Must be less than request.default.deadline.ms, or every request would close its batch on "
+            + "arrival. Default 86400000 (1 day: unlearning, verification, the escalation's stronger attempts and "
+            + "exact retraining take minutes to hours, and a FAILED request still leaves time to act).";
+
     public static final String COMMIT_INTERVAL_MS_CONFIG = "commit.interval.ms";
     private static final String COMMIT_INTERVAL_MS_DOC = "How often, in milliseconds, the stream threads commit their "
             + "transaction: the output of a transaction becomes visible to read_committed consumers when it commits. "
@@ -143,13 +160,13 @@ public final class StreamProcessorConfig extends AbstractConfig {
             + "and headers as they arrived. A larger one is not decoded: it is REJECTED (the status keyed by its record "
             + "key, which is the request id) or, if its key cannot be a request id (null, not UTF-8, longer than "
             + "request.max.id.bytes), sent to the dead-letter topic. Checked before decoding, so a huge request costs "
-            + "no decoding and no status of its size. Must not exceed batch.max.bytes - 16, so that every request that "
+            + "no decoding and no status of its size. Must not exceed batch.max.bytes - 24, so that every request that "
             + "passes fits a batch; the statuses it can cause must fit the producer's max.request.size (see "
             + "batch.max.bytes). Default 262144 (256 KiB).";
 
     public static final String BATCH_MAX_BYTES_CONFIG = "batch.max.bytes";
     private static final String BATCH_MAX_BYTES_DOC = "Most bytes of requests one batch carries: each request's "
-            + "encoding for its model plus 16 bytes of bookkeeping. A batch closes before an arriving request would "
+            + "encoding for its model plus 24 bytes of bookkeeping. A batch closes before an arriving request would "
             + "pass it (trigger MAX_SAMPLES); a request whose encoding alone passes it (a SUBJECT request whose "
             + "manifest lists very many samples) is REJECTED. Why: every record the service writes must fit the "
             + "producer's max.request.size (producer.max.request.size, default 1048576) or the producer refuses it. "
@@ -185,7 +202,7 @@ public final class StreamProcessorConfig extends AbstractConfig {
     static final int PRODUCER_BATCH_SIZE = 256 * 1024;
 
     /** Bytes of bookkeeping per request in a batch's byte count (admission time, sample count, length). */
-    public static final int BATCH_ENTRY_OVERHEAD_BYTES = 16;
+    public static final int BATCH_ENTRY_OVERHEAD_BYTES = RequestBundle.ENTRY_HEADER;
     /** Room in a batch record for its fixed fields, array headers and record framing; see batch.max.bytes. */
     static final int BATCH_RECORD_OVERHEAD_BYTES = 4096;
     /** Room in a status record for its reason (2,000 chars, up to 8,000 UTF-8 bytes), other fields and framing. */
@@ -238,6 +255,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
             .define(BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 200L, Range.atLeast(1),
                     Importance.LOW, BATCH_WAIT_CHECK_INTERVAL_MS_DOC)
             .define(BUNDLE_INTERVAL_MS_CONFIG, Type.LONG, 50L, Range.atLeast(1), Importance.LOW, BUNDLE_INTERVAL_MS_DOC)
+            .define(REQUEST_DEFAULT_DEADLINE_MS_CONFIG, Type.LONG, Duration.ofDays(30).toMillis(), Range.atLeast(1),
+                    Importance.HIGH, REQUEST_DEFAULT_DEADLINE_MS_DOC)
+            .define(BATCH_DEADLINE_MARGIN_MS_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, BATCH_DEADLINE_MARGIN_MS_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 500L, Range.atLeast(1), Importance.MEDIUM,
                     COMMIT_INTERVAL_MS_DOC)
             .define(DEDUP_RETENTION_MS_CONFIG, Type.LONG, Duration.ofDays(7).toMillis(), Range.atLeast(1),
@@ -305,6 +326,12 @@ public final class StreamProcessorConfig extends AbstractConfig {
             problems.add(String.format("Invalid value %d for configuration %s: must not exceed %s=%d, or requests "
                             + "would reach their batch after its max wait", bundleInterval().toMillis(),
                     BUNDLE_INTERVAL_MS_CONFIG, BATCH_MAX_WAIT_MS_CONFIG, batchMaxWait().toMillis()));
+        }
+        if (batchDeadlineMargin().compareTo(requestDefaultDeadline()) >= 0) {
+            problems.add(String.format("Invalid value %d for configuration %s: must be less than %s=%d, or every "
+                            + "request without a deadline of its own would close its batch on arrival",
+                    batchDeadlineMargin().toMillis(), BATCH_DEADLINE_MARGIN_MS_CONFIG,
+                    REQUEST_DEFAULT_DEADLINE_MS_CONFIG, requestDefaultDeadline().toMillis()));
         }
         problems.addAll(sizeProblems());
         return problems;
@@ -492,6 +519,16 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     public Duration bundleInterval() {
         return Duration.ofMillis(getLong(BUNDLE_INTERVAL_MS_CONFIG));
+    }
+
+    /** What a request without a deadline gets after its requestedAt. */
+    public Duration requestDefaultDeadline() {
+        return Duration.ofMillis(getLong(REQUEST_DEFAULT_DEADLINE_MS_CONFIG));
+    }
+
+    /** How near a pending request's deadline closes its batch. */
+    public Duration batchDeadlineMargin() {
+        return Duration.ofMillis(getLong(BATCH_DEADLINE_MARGIN_MS_CONFIG));
     }
 
     public Duration commitInterval() {

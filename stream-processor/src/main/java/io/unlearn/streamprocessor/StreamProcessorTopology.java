@@ -11,6 +11,7 @@ import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import io.unlearn.streamprocessor.catalog.ModelCatalog;
 import io.unlearn.streamprocessor.domain.BatchLimits;
+import io.unlearn.streamprocessor.domain.DeadlinePolicy;
 import io.unlearn.streamprocessor.domain.RequestValidator;
 import io.unlearn.streamprocessor.internals.AdmitProcessor;
 import io.unlearn.streamprocessor.internals.BatchProcessor;
@@ -46,11 +47,14 @@ import java.util.Map;
  *                                  |--over request.max.bytes, not decoded--> REJECTED --> request-status
  *                                  |   (dead-letter instead when its key cannot be a request id)
  *                                  \--> admit [request-ids-store, training-manifest-store]
+ *                                          |   (each request gets its deadline here: its own, else requestedAt +
+ *                                          |    request.default.deadline.ms; its statuses and batches carry it)
  *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
  *                                          \--one per model, keyed by model id--> bundle [bundled-requests-store]
  *                                                 --one bundle of requests per model--> repartition "pending-requests"
  *                                                 -> batch [pending-requests-store, batch-states-store]
- *                                                      |--> batches
+ *                                                      |--> batches (closed at a size limit, at batch.max.wait.ms,
+ *                                                      |    or once a request is due within batch.deadline.margin.ms)
  *                                                      \--BATCHED per request--> request-status
  * training-manifest -> global store training-manifest-store (+ model catalog: which models exist)
  * models            -> global store models-store (+ model catalog: each model's family, so the scopes it serves)
@@ -163,10 +167,11 @@ public final class StreamProcessorTopology {
                         Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(DEAD_LETTER_SINK));
 
         RequestValidator validator = new RequestValidator(cfg.requestMaxIds(), cfg.requestMaxIdBytes(), catalog);
+        DeadlinePolicy deadlines = new DeadlinePolicy(cfg.requestDefaultDeadline());
         // the requests' encoding registers under the repartition topic's subject, as when they travelled one by one
         String requestTopic = cfg.applicationId() + "-" + PENDING_REPARTITION + "-repartition";
         Split<Routed.Pending> admitted = split(decoded.ofKind()
-                .process(() -> new AdmitProcessor(validator, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
+                .process(() -> new AdmitProcessor(validator, deadlines, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
                                 cfg.dedupRetention(), cfg.dedupPurgeInterval(), pendingSerde.serializer(), requestTopic,
                                 cfg.batchMaxBytes()),
                         Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
@@ -177,7 +182,7 @@ public final class StreamProcessorTopology {
                 cfg, statusSerde, metrics, ADMIT_STATUS_SINK);
 
         BatchLimits limits = new BatchLimits(cfg.batchMaxRequests(), cfg.batchMaxSamples(), cfg.batchMaxWait(),
-                cfg.batchMaxBytes());
+                cfg.batchMaxBytes(), cfg.batchDeadlineMargin());
         Split<Routed.Batch> batched = split(admitted.ofKind()
                 .process(() -> new BundleProcessor(limits, cfg.bundleInterval(), BUNDLED_REQUESTS_STORE),
                         Named.as(BUNDLE_PROCESSOR), BUNDLED_REQUESTS_STORE)

@@ -183,6 +183,24 @@ class StreamProcessorConfigTest {
                 StreamProcessorConfig.BATCH_MAX_BYTES_CONFIG, "300000")));
 
         assertTrue(error.getMessage().contains("Invalid value 400000 for configuration request.max.bytes: must not "
-                + "exceed batch.max.bytes - 16 = 299984"), error.getMessage());
+                + "exceed batch.max.bytes - 24 = 299976"), error.getMessage());
+    }
+
+    @Test
+    void shouldDefaultToAOneMonthDeadlineClosingBatchesADayAhead() {
+        StreamProcessorConfig cfg = StreamProcessorConfig.from(Map.of());
+
+        assertEquals(Duration.ofDays(30), cfg.requestDefaultDeadline());
+        assertEquals(Duration.ofDays(1), cfg.batchDeadlineMargin());
+    }
+
+    @Test
+    void shouldRefuseADeadlineMarginThatWouldCloseEveryBatchOnArrival() {
+        ConfigException error = assertThrows(ConfigException.class, () -> StreamProcessorConfig.from(Map.of(
+                StreamProcessorConfig.REQUEST_DEFAULT_DEADLINE_MS_CONFIG, "86400000",
+                StreamProcessorConfig.BATCH_DEADLINE_MARGIN_MS_CONFIG, "86400000")));
+
+        assertTrue(error.getMessage().contains("Invalid value 86400000 for configuration batch.deadline.margin.ms: "
+                + "must be less than request.default.deadline.ms=86400000"), error.getMessage());
     }
 }

@@ -86,6 +86,11 @@ class StreamProcessorTopologyTest {
 
     @BeforeEach
     void startDriver() {
+        startDriver(Map.of());
+    }
+
+    /** Starts the driver on the settings above, with {@code overrides} replacing or adding some. */
+    private void startDriver(Map<String, Object> overrides) {
         Map<String, Object> props = new HashMap<>();
         props.put(StreamProcessorConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamProcessorConfig.KNOWN_MODELS_CONFIG, "m1,m2");
@@ -97,6 +102,7 @@ class StreamProcessorTopologyTest {
         props.put(StreamProcessorConfig.DEDUP_PURGE_INTERVAL_MS_CONFIG, Duration.ofHours(1).toMillis());
         props.put(StreamProcessorConfig.REQUEST_MAX_IDS_CONFIG, 5);
         props.put(StreamProcessorConfig.REQUEST_MAX_ID_BYTES_CONFIG, 16);
+        props.putAll(overrides);
         StreamProcessorConfig cfg = StreamProcessorConfig.from(props);
         Properties streamsProps = cfg.streamsProperties();
 
@@ -303,6 +309,68 @@ class StreamProcessorTopologyTest {
         RequestStatus status = onlyStatus();
         assertEquals(RequestState.BATCHED, status.getState());
         assertEquals(List.of("DEADLINE_PASSED"), status.getFlags());
+    }
+
+    @Test
+    void shouldGiveARequestWithoutADeadlineRequestedAtPlusTheDefaultPeriodOnEveryStatusAndInItsBatch() {
+        // Given a request without a deadline, and one naming an unknown model
+        send(samples("r-1", "m1", "s1"));
+        send(samples("r-bad", "m-unknown", "s1"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then both statuses carry requestedAt + 30 days (the default), and so does the batched request
+        Instant due = TestRequests.REQUESTED_AT.plus(Duration.ofDays(30));
+        Map<String, RequestStatus> byId = statuses.readValuesToList().stream()
+                .collect(Collectors.toMap(RequestStatus::getRequestId, s -> s));
+        assertEquals(RequestState.REJECTED, byId.get("r-bad").getState());
+        assertEquals(due, byId.get("r-bad").getDeadline());
+        assertEquals(RequestState.BATCHED, byId.get("r-1").getState());
+        assertEquals(due, byId.get("r-1").getDeadline());
+        assertEquals(List.of(), byId.get("r-1").getFlags(), "not due yet");
+        assertEquals(due, batches.readValuesToList().get(0).getRequests().get(0).getDeadline());
+    }
+
+    @Test
+    void shouldFlagARequestWhoseDefaultDeadlineHasPassed() {
+        // Given a request without a deadline, issued 31 days before the wall clock
+        send(samples("r-old", "m1", "s1").setRequestedAt(START.minus(Duration.ofDays(31))));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then it is batched, flagged: its one month is over
+        RequestStatus status = onlyStatus();
+        assertEquals(START.minus(Duration.ofDays(1)), status.getDeadline());
+        assertEquals(List.of("DEADLINE_PASSED"), status.getFlags());
+    }
+
+    @Test
+    void shouldCloseTheBatchOfARequestDueWithinTheMarginBeforeMaxWaitWhileOthersWait() {
+        // Given batches that wait an hour, and a margin of one day before a deadline
+        driver.close();
+        startDriver(Map.of(StreamProcessorConfig.BATCH_MAX_WAIT_MS_CONFIG, Duration.ofHours(1).toMillis(),
+                StreamProcessorConfig.BATCH_DEADLINE_MARGIN_MS_CONFIG, Duration.ofDays(1).toMillis()));
+        // and a request for m1 due in 10 days, one for m2 due in a day and 30 minutes
+        send(samples("r-calm", "m1", "s1").setDeadline(START.plus(Duration.ofDays(10))));
+        send(samples("r-soon", "m2", "s2").setDeadline(START.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(30))));
+
+        // When the wall clock nears the point where r-soon is due within the margin, nothing closes
+        driver.advanceWallClockTime(Duration.ofMinutes(29));
+        assertTrue(batches.isEmpty());
+        // and once it is reached, m2's batch closes by DEADLINE (next check), long before max.wait; m1's waits
+        driver.advanceWallClockTime(Duration.ofMinutes(1));
+        List<UnlearningBatch> closed = batches.readValuesToList();
+        assertEquals(List.of("m2"), closed.stream().map(UnlearningBatch::getModelId).toList());
+        assertEquals(BatchTrigger.DEADLINE, closed.get(0).getTrigger());
+        assertEquals(1, meters.get("unlearn.streamprocessor.batch.requests").tag("trigger", "DEADLINE").summary()
+                .count());
+
+        // When a request already due within the margin arrives for m1, m1's batch closes at once, r-calm with it
+        send(samples("r-now", "m1", "s3").setDeadline(START.plus(Duration.ofHours(2))));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+        closed = batches.readValuesToList();
+        assertEquals(1, closed.size());
+        assertEquals(BatchTrigger.DEADLINE, closed.get(0).getTrigger());
+        assertEquals(List.of("r-calm", "r-now"), closed.get(0).getRequests().stream()
+                .map(BatchedRequest::getRequestId).toList());
     }
 
     // --- de-duplication ----------------------------------------------------------------------------------------

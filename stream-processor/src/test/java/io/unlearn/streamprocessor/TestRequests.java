@@ -13,7 +13,8 @@ import java.util.List;
 /** Builders of deletion requests and manifest entries for the stream-processor's tests. */
 public final class TestRequests {
 
-    public static final Instant REQUESTED_AT = Instant.parse("2026-01-01T00:00:00Z");
+    /** An hour before the topology tests' wall clock, so the default deadline (30 days later) is still ahead. */
+    public static final Instant REQUESTED_AT = Instant.parse("2026-03-01T11:00:00Z");
 
     private TestRequests() {
     }

@@ -86,6 +86,7 @@ public record BatchAdmission(Optional<UnlearningBatch> served, List<RequestStatu
                         + " go on")
                 .setStage(Statuses.STAGE)
                 .setAt(at)
+                .setDeadline(byId.get(id).getDeadline())
                 .build()));
         if (kept.isEmpty()) {
             return new BatchAdmission(Optional.empty(), refused);

@@ -5,11 +5,15 @@ import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.UnlearningBatch;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The request statuses the unlearn-worker writes, one per request of a batch, each with a readable reason. */
+/**
+ * The request statuses the unlearn-worker writes, one per request of a batch, each with a readable reason and the
+ * request's deadline as the batch carries it.
+ */
 public final class Statuses {
 
     /** The {@code stage} of every status written here. */
@@ -62,9 +66,11 @@ public final class Statuses {
 
     private static List<RequestStatus> build(UnlearningBatch batch, RequestState state, String versionId,
             String reason, Instant at) {
-        return batch.getRequests().stream().map(BatchedRequest::getRequestId).distinct()
-                .map(id -> RequestStatus.newBuilder()
-                        .setRequestId(id)
+        Map<String, BatchedRequest> byId = new LinkedHashMap<>(); // a repeated request gets one status
+        batch.getRequests().forEach(r -> byId.putIfAbsent(r.getRequestId(), r));
+        return byId.values().stream()
+                .map(r -> RequestStatus.newBuilder()
+                        .setRequestId(r.getRequestId())
                         .setState(state)
                         .setModelId(batch.getModelId())
                         .setBatchId(batch.getBatchId())
@@ -72,6 +78,7 @@ public final class Statuses {
                         .setReason(reason)
                         .setStage(STAGE)
                         .setAt(at)
+                        .setDeadline(r.getDeadline())
                         .build())
                 .toList();
     }

@@ -33,7 +33,8 @@ class BatchAdmissionTest {
         String b = id(4);
         UnlearningBatch batch = batch(
                 pairs("own", new SamplePair(a, a), new SamplePair(b, b)),
-                pairs("foreign", new SamplePair(a, a), new SamplePair(a, b)),
+                BatchedRequest.newBuilder(pairs("foreign", new SamplePair(a, a), new SamplePair(a, b)))
+                        .setDeadline(NOW.plusSeconds(60)).build(),
                 pairs("missing-image", new SamplePair("999999", "999999")),
                 request("class", DeletionScope.CLASS).setClassLabel(2).build());
 
@@ -44,6 +45,7 @@ class BatchAdmissionTest {
         assertTrue(refused.get("foreign").contains("pair (image " + a + ", caption " + b + ") is not a training pair"),
                 refused.get("foreign"));
         assertTrue(refused.get("missing-image").contains("999999"), refused.get("missing-image"));
+        assertEquals(NOW.plusSeconds(60), admission.refused().get(0).getDeadline(), "the refused request's deadline");
         UnlearningBatch served = admission.served().orElseThrow();
         assertEquals(List.of("own", "class"), served.getRequests().stream().map(BatchedRequest::getRequestId).toList());
         assertEquals(List.of(a, b).stream().sorted().toList(), served.getSampleIds());

@@ -39,6 +39,8 @@ class StatusesTest {
         assertEquals("fmnist-classifier-000001", s.getBatchId());
         assertEquals("fmnist-classifier", s.getModelId());
         assertEquals(AT, s.getAt());
+        assertEquals(SampleRecords.unlearningBatch().getRequests().get(0).getDeadline(), s.getDeadline(),
+                "the request's deadline, as the batch carries it");
         assertTrue(s.getReason().contains("fine_tune") && s.getReason().contains("epochs=3"), s.getReason());
     }
 

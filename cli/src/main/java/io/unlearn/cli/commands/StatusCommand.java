@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,12 +28,18 @@ import static io.unlearn.cli.commands.RegistryDocuments.text;
 /**
  * {@code unlearn status ID [--follow]}: a deletion request as the model-registry knows it
  * ({@code GET /requests/{id}}): its status history and, per model, the first version that excludes it.
+ * {@code unlearn status --overdue} / {@code --due WITHIN}: the open requests past or near their deadline
+ * ({@code GET /deadlines}), exiting {@link ExitCodes#OVERDUE} when any is past it, so a scheduled job can alert.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show a deletion request's status history and, per model, the first version that excludes it "
-                + "(model-registry GET /requests/{id}).",
+        description = {"Show a deletion request's status history, its deadline and, per model, the first version that "
+                + "excludes it (model-registry GET /requests/{id}).",
                 "--follow polls until the request settles (VERIFIED or FAILED for every model, or REJECTED, "
-                        + "DUPLICATE_OF, NO_MODELS_AFFECTED) and prints each new status as it arrives."})
+                        + "DUPLICATE_OF, NO_MODELS_AFFECTED) and prints each new status as it arrives.",
+                "Without REQUEST_ID, --overdue lists the open requests whose deadline has passed, and --due WITHIN "
+                        + "those due within WITHIN too (model-registry GET /deadlines), earliest deadline first, with "
+                        + "the count of requests that settled after their deadline (late). Exit 8 when any listed "
+                        + "request is overdue, 0 otherwise."})
 public final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -41,8 +48,17 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Parameters(paramLabel = "REQUEST_ID", description = "The deletion request's id.")
+    @Parameters(paramLabel = "REQUEST_ID", arity = "0..1",
+            description = "The deletion request's id; omit it with --overdue or --due.")
     String requestId;
+
+    @Option(names = "--overdue", description = "List the open requests whose deadline has passed (exit 8 if any).")
+    boolean overdue;
+
+    @Option(names = "--due", paramLabel = "WITHIN", converter = DurationConverter.class,
+            description = "List the open requests due within WITHIN (e.g. 7d, 12h, P7D), overdue ones included "
+                    + "(exit 8 if any is overdue).")
+    Duration due;
 
     @Option(names = "--follow", description = "Poll until the request settles.")
     boolean follow;
@@ -62,6 +78,17 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ModelRegistryClient registry = connection.modelRegistryClient();
+        if (overdue || due != null) {
+            if (requestId != null || follow) {
+                throw new ParameterException(spec.commandLine(), "--overdue and --due list requests by deadline; "
+                        + "give no REQUEST_ID and no --follow with them");
+            }
+            return deadlines(registry, due == null ? Duration.ZERO : due, out);
+        }
+        if (requestId == null) {
+            throw new ParameterException(spec.commandLine(), "name a REQUEST_ID, or list by deadline with --overdue "
+                    + "or --due WITHIN");
+        }
         String path = "/requests/" + segment(requestId);
         long deadline = System.nanoTime() + timeout.toNanos();
         int shown = 0;
@@ -93,10 +120,41 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
+    /** Lists the open requests due within {@code within} (zero: overdue only); exit 8 when any is overdue. */
+    private int deadlines(ModelRegistryClient registry, Duration within, PrintWriter out) {
+        JsonNode answer = registry.getJson("/deadlines?within=" + within)
+                .orElseThrow(() -> new CliException(ExitCodes.ERROR, "the model-registry at " + registry.baseUrl()
+                        + " has no /deadlines; is it older than this CLI?"));
+        if (json) {
+            out.println(answer.toPrettyString());
+        } else {
+            Table table = new Table("deadline", "request", "overdue", "state", "models");
+            for (JsonNode r : answer.path("due")) {
+                StringBuilder models = new StringBuilder();
+                r.path("models").fields().forEachRemaining(m -> models.append(models.isEmpty() ? "" : ", ")
+                        .append(m.getKey()).append(" ").append(m.getValue().asText()));
+                table.row(text(r, "deadline"), text(r, "requestId"), r.path("overdue").asBoolean() ? "OVERDUE" : null,
+                        text(r, "state"), models.isEmpty() ? null : models);
+            }
+            if (table.size() > 0) {
+                table.print(out);
+            }
+            out.printf("%d overdue, %d open due within %s; %d settled after their deadline (late)%n",
+                    answer.path("overdueCount").asInt(), answer.path("dueCount").asInt(), within,
+                    answer.path("lateCount").asInt());
+        }
+        out.flush();
+        return answer.path("overdueCount").asInt() > 0 ? ExitCodes.OVERDUE : ExitCodes.OK;
+    }
+
     private void print(JsonNode request, int alreadyShown, PrintWriter out) {
         if (json) {
             out.println(request.toPrettyString());
             return;
+        }
+        if (!request.path("deadline").isMissingNode() && !request.path("deadline").isNull()) {
+            out.printf("deadline: %s%s%n", text(request, "deadline"), request.path("settledAt").isTextual()
+                    ? ", settled " + text(request, "settledAt") : "");
         }
         printHistory(request, alreadyShown, out);
         Table models = new Table("model", "first excluding version", "verified", "current", "current excludes",

@@ -1,13 +1,12 @@
 package io.unlearn.cli.requests;
 
+import io.unlearn.schemas.RequestSettlement;
 import io.unlearn.schemas.v1.RequestState;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What became of deletion requests, folded from their request statuses in the order written (from the
@@ -18,7 +17,8 @@ import java.util.Set;
  * FAILED for the whole pipeline, or already BATCHED when only the stream-processor's decision is awaited
  * ({@link Until#BATCHED}). A retried verification re-batches the request, so its latest state returns to BATCHED and
  * it is open again. A copy re-sent under the same id while the first is in flight gets DUPLICATE_OF, but the first
- * copy's models still decide.
+ * copy's models still decide. With {@link Until#VERIFIED} this is {@link RequestSettlement}'s rule (on the registry's
+ * JSON rather than Avro statuses); the final states are its sets.
  */
 public final class RequestOutcomes {
 
@@ -54,9 +54,6 @@ public final class RequestOutcomes {
     public record Summary(String requestId, Outcome outcome, List<String> reasons) {
     }
 
-    private static final Set<RequestState> REQUEST_ENDS =
-            EnumSet.of(RequestState.REJECTED, RequestState.DUPLICATE_OF, RequestState.NO_MODELS_AFFECTED);
-
     private final Until until;
     private final Map<String, List<Step>> stepsByRequest = new LinkedHashMap<>();
 
@@ -79,7 +76,7 @@ public final class RequestOutcomes {
         Map<String, Step> latestByModel = new LinkedHashMap<>();
         Step requestEnd = null;
         for (Step s : steps) {
-            if (REQUEST_ENDS.contains(s.state())) {
+            if (RequestSettlement.REQUEST_ENDS.contains(s.state())) {
                 requestEnd = requestEnd == null ? s : requestEnd;
             } else if (s.modelId() != null && s.state() != RequestState.RECEIVED) {
                 latestByModel.put(s.modelId(), s);
@@ -100,11 +97,8 @@ public final class RequestOutcomes {
         boolean failed = false;
         List<String> reasons = new ArrayList<>();
         for (Step s : latestByModel.values()) {
-            boolean done = switch (s.state()) {
-                case VERIFIED, FAILED -> true;
-                case BATCHED, UNLEARNED -> until == Until.BATCHED;
-                default -> false;
-            };
+            boolean done = RequestSettlement.MODEL_ENDS.contains(s.state()) || until == Until.BATCHED
+                    && (s.state() == RequestState.BATCHED || s.state() == RequestState.UNLEARNED);
             open |= !done;
             failed |= s.state() == RequestState.FAILED;
             reasons.add(s.modelId() + ": " + s.state() + (s.versionId() == null ? "" : " " + s.versionId())

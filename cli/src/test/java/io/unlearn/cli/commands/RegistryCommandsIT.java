@@ -34,10 +34,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import static io.unlearn.registry.RegistryFixtures.candidate;
 import static io.unlearn.registry.RegistryFixtures.registrationJson;
@@ -157,6 +160,70 @@ class RegistryCommandsIT {
                 "--registry", url, "--registry-token-file", token.toString());
         assertEquals(ExitCodes.REJECTED, rejected.code(), rejected.toString());
         assertTrue(rejected.err().contains("no-such-family"), rejected.toString());
+    }
+
+    @Test
+    void shouldListOverdueRequestsAndExitEightWhileAnyIsOpenPastItsDeadline() throws Exception {
+        // Given r-over batched and due an hour ago, r-soon due in 3 days, r-far in 30, and r-late verified a day
+        // after its deadline (timestamps in millis, as the topic carries them)
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        send(deadlined("r-over", RequestState.BATCHED, now.minus(Duration.ofHours(1)), now),
+                deadlined("r-soon", RequestState.BATCHED, now.plus(Duration.ofDays(3)), now),
+                deadlined("r-far", RequestState.BATCHED, now.plus(Duration.ofDays(30)), now),
+                deadlined("r-late", RequestState.BATCHED, now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(3))),
+                deadlined("r-late", RequestState.VERIFIED, null, now.minus(Duration.ofDays(1))));
+
+        // When status --overdue is run (once the registry has read the statuses)
+        CliRun overdue = await(r -> r.out().contains("1 settled after"), "status", "--overdue", "--registry", url);
+
+        // Then it lists r-over alone, says how many are late, and exits 8
+        assertEquals(ExitCodes.OVERDUE, overdue.code(), overdue.toString());
+        assertTrue(overdue.out().lines().anyMatch(l -> l.contains("r-over") && l.contains("OVERDUE")
+                && l.contains("m1 BATCHED")), overdue.toString());
+        assertTrue(!overdue.out().contains("r-soon") && !overdue.out().contains("r-late "), overdue.toString());
+        assertTrue(overdue.out().contains("1 overdue, 1 open due within PT0S; 1 settled after their deadline (late)"),
+                overdue.toString());
+        // and --due 7d adds r-soon, not r-far
+        CliRun week = CliRun.of("status", "--due", "7d", "--registry", url);
+        assertEquals(ExitCodes.OVERDUE, week.code(), week.toString());
+        assertTrue(week.out().contains("r-soon") && !week.out().contains("r-far"), week.toString());
+
+        // When r-over is verified, then nothing is overdue: exit 0, and r-over counts as late
+        send(deadlined("r-over", RequestState.VERIFIED, null, Instant.now()));
+        CliRun cleared = await(r -> r.code() == ExitCodes.OK, "status", "--overdue", "--registry", url);
+        assertTrue(cleared.out().contains("0 overdue, 0 open due within PT0S; 2 settled after their deadline"),
+                cleared.toString());
+        // and the request's own status shows its deadline
+        CliRun one = CliRun.of("status", "r-soon", "--registry", url);
+        assertTrue(one.out().contains("deadline: " + now.plus(Duration.ofDays(3))), one.toString());
+    }
+
+    private static RequestStatus deadlined(String requestId, RequestState state, Instant deadline, Instant at) {
+        return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId("m1")
+                .setStage("stream-processor").setAt(at).setDeadline(deadline).build();
+    }
+
+    private void send(RequestStatus... statuses) throws Exception {
+        String topic = run + "request-status";
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (RequestStatus status : statuses) {
+                producer.send(new ProducerRecord<>(topic, status.getRequestId(),
+                        AvroSerde.forTopic(Topics.REQUEST_STATUS, schemas).serialize(topic, status))).get();
+            }
+        }
+    }
+
+    /** Runs the CLI until {@code done} holds for its run (the registry reads statuses asynchronously), at most 60 s. */
+    private static CliRun await(Predicate<CliRun> done, String... args) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        CliRun last = CliRun.of(args);
+        while (!done.test(last) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            last = CliRun.of(args);
+        }
+        return last;
     }
 
     @Test

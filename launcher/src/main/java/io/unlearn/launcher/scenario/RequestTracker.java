@@ -1,9 +1,9 @@
 package io.unlearn.launcher.scenario;
 
+import io.unlearn.schemas.RequestSettlement;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.serde.AvroSerde;
-import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,11 +16,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -28,16 +25,11 @@ import java.util.stream.Collectors;
  * Follows deletion requests on {@code unlearning.request-status} (committed records only, from the beginning) until
  * each one has settled, as an auditor's tool would.
  *
- * <p>A request settles when it got a request-level terminal state (REJECTED, DUPLICATE_OF, NO_MODELS_AFFECTED), or
- * when every model it was BATCHED for has reached VERIFIED or FAILED as its latest state. A failed verification that
- * is retried re-batches the request, so its latest state goes back to BATCHED and it is not settled yet.
+ * <p>When a request has settled is {@link RequestSettlement}'s rule, the one the model-registry applies too.
  */
 public final class RequestTracker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestTracker.class);
-    private static final Set<RequestState> REQUEST_TERMINAL =
-            EnumSet.of(RequestState.REJECTED, RequestState.DUPLICATE_OF, RequestState.NO_MODELS_AFFECTED);
-    private static final Set<RequestState> MODEL_TERMINAL = EnumSet.of(RequestState.VERIFIED, RequestState.FAILED);
 
     private final KafkaConsumer<String, RequestStatus> consumer;
     private final Map<String, List<RequestStatus>> history = new ConcurrentHashMap<>();
@@ -100,14 +92,7 @@ public final class RequestTracker implements AutoCloseable {
 
     /** The latest state per model the request was batched for (request-level states left out). */
     public Map<String, RequestStatus> latestByModel(String requestId) {
-        Map<String, RequestStatus> latest = new LinkedHashMap<>();
-        for (RequestStatus s : history(requestId)) {
-            if (s.getModelId() != null && s.getState() != RequestState.RECEIVED
-                    && !REQUEST_TERMINAL.contains(s.getState())) {
-                latest.put(s.getModelId(), s);
-            }
-        }
-        return latest;
+        return RequestSettlement.latestByModel(history(requestId));
     }
 
     /**
@@ -115,11 +100,7 @@ public final class RequestTracker implements AutoCloseable {
      * of the request settles as DUPLICATE_OF under the same id while the first copy is still being unlearned.
      */
     public boolean settled(String requestId) {
-        Map<String, RequestStatus> latest = latestByModel(requestId);
-        if (!latest.isEmpty()) {
-            return latest.values().stream().allMatch(s -> MODEL_TERMINAL.contains(s.getState()));
-        }
-        return history(requestId).stream().anyMatch(s -> REQUEST_TERMINAL.contains(s.getState()));
+        return RequestSettlement.settledAt(history(requestId)).isPresent();
     }
 
     private Map<String, Long> latestStateCounts(Collection<String> requestIds) {

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.unlearn.registry.errors.InvalidQueryException;
 import io.unlearn.registry.errors.InvalidRegistrationException;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.errors.NotFoundException;
@@ -27,7 +28,9 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,13 +52,16 @@ import java.util.function.Supplier;
  * GET  /models/{id}/versions              its versions in chain order
  * GET  /models/{id}/versions/{v}          one version, its verification and its lineage to the base
  * GET  /models/{id}/aliases/{alias}       where an alias points and which event moved it
- * GET  /requests/{requestId}              status history and the first version that excludes the request
+ * GET  /requests/{requestId}              status history, deadline, and the first version that excludes the request
+ * GET  /deadlines?within=P7D              open requests due within the window (ISO-8601, default P7D) or overdue,
+ *                                         earliest first, and the requests settled after their deadline (late)
  * GET  /lineage/verify                    re-checks every chain and stored artifact: {"status":"OK"} or the break
  * GET  /metrics                           Prometheus text format
  * GET  /health                            200 {"status":"UP"} while it follows the log, else 503 with the reasons
  * </pre>
  *
- * Errors are JSON {@code {"error": "...", "problems": [...]}}: 400 malformed or invalid body (every problem listed),
+ * Errors are JSON {@code {"error": "...", "problems": [...]}}: 400 malformed or invalid body (every problem listed)
+ * or query parameter,
  * 401 missing or wrong credential (with {@code WWW-Authenticate}), 404 unknown model, version, alias, request or
  * path, 405 wrong method, 409 model already registered, 413 body too large, 415 a POST whose body is not declared
  * {@code application/json}, 503 registry not ready.
@@ -149,6 +155,8 @@ public final class RegistryHttpServer implements AutoCloseable {
         } catch (InvalidRegistrationException e) {
             reply = error(400, "invalid base-model registration (" + e.problems().size() + " problem"
                     + (e.problems().size() == 1 ? "" : "s") + ")", e.problems());
+        } catch (InvalidQueryException e) {
+            reply = error(400, e.getMessage(), List.of());
         } catch (NotFoundException e) {
             reply = error(404, e.getMessage(), List.of());
         } catch (ModelAlreadyRegisteredException e) {
@@ -189,6 +197,7 @@ public final class RegistryHttpServer implements AutoCloseable {
                 default -> "unknown";
             };
             case "requests" -> s.size() == 2 ? "/requests/{requestId}" : "unknown";
+            case "deadlines" -> s.size() == 1 ? "/deadlines" : "unknown";
             case "lineage" -> s.size() == 2 && s.get(1).equals("verify") ? "/lineage/verify" : "unknown";
             case "metrics" -> s.size() == 1 ? "/metrics" : "unknown";
             case "health" -> s.size() == 1 ? "/health" : "unknown";
@@ -234,6 +243,7 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "/models/{id}/versions/{v}" -> Reply.json(200, state.version(s.get(1), s.get(3)));
             case "/models/{id}/aliases/{alias}" -> Reply.json(200, state.alias(s.get(1), s.get(3)));
             case "/requests/{requestId}" -> Reply.json(200, state.request(s.get(1)));
+            case "/deadlines" -> Reply.json(200, state.deadlines(window(exchange), Instant.now()));
             case "/lineage/verify" -> Reply.json(200, verify());
             case "/metrics" -> new Reply(200, prometheus.get(), "text/plain; version=0.0.4; charset=utf-8");
             case "/health" -> health();
@@ -248,6 +258,33 @@ public final class RegistryHttpServer implements AutoCloseable {
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
         return new Reply(200, asset.text(), asset.contentType());
+    }
+
+    /** The default window of {@code GET /deadlines}: what is due within a week, so there is time to act. */
+    static final Duration DEFAULT_DEADLINE_WINDOW = Duration.ofDays(7);
+
+    /** The {@code within} query parameter of {@code GET /deadlines}, an ISO-8601 duration such as P7D or PT12H. */
+    private static Duration window(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return DEFAULT_DEADLINE_WINDOW;
+        }
+        for (String parameter : query.split("&")) {
+            if (parameter.startsWith("within=")) {
+                String value = URLDecoder.decode(parameter.substring("within=".length()), StandardCharsets.UTF_8);
+                try {
+                    Duration within = Duration.parse(value);
+                    if (!within.isNegative()) {
+                        return within;
+                    }
+                } catch (DateTimeParseException e) {
+                    // reported below, with the fix
+                }
+                throw new InvalidQueryException("within=" + value + " is not a duration of zero or more in ISO-8601"
+                        + " form, e.g. P7D (7 days), PT12H (12 hours) or P0D (overdue only)");
+            }
+        }
+        return DEFAULT_DEADLINE_WINDOW;
     }
 
     /** A 401 when the request needs the token and does not carry it; empty when it may go on. */

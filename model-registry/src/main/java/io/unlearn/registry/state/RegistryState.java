@@ -10,8 +10,11 @@ import io.unlearn.registry.lineage.LineageDetails;
 import io.unlearn.registry.lineage.LineageHashes;
 import io.unlearn.registry.state.Views.AliasView;
 import io.unlearn.registry.state.Views.Attempt;
+import io.unlearn.registry.state.Views.DeadlinesView;
+import io.unlearn.registry.state.Views.DueRequest;
 import io.unlearn.registry.state.Views.EventRef;
 import io.unlearn.registry.state.Views.FirstExcludingVersion;
+import io.unlearn.registry.state.Views.LateRequest;
 import io.unlearn.registry.state.Views.LineageStep;
 import io.unlearn.registry.state.Views.ModelExclusion;
 import io.unlearn.registry.state.Views.ModelSummary;
@@ -22,13 +25,17 @@ import io.unlearn.registry.state.Views.VerificationView;
 import io.unlearn.registry.state.Views.VersionStatus;
 import io.unlearn.registry.state.Views.VersionSummary;
 import io.unlearn.registry.state.Views.VersionView;
+import io.unlearn.schemas.RequestSettlement;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import io.unlearn.schemas.v1.ManifestEntry;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +58,8 @@ public final class RegistryState {
     private final ObjectMapper json;
     private final Map<String, ModelState> models = new TreeMap<>();
     private final Map<String, List<RequestStatus>> statusesByRequest = new LinkedHashMap<>();
+    /** The first deadline a status of each request carried: later writers may not know it (the verifier does not). */
+    private final Map<String, Instant> deadlineByRequest = new HashMap<>();
     private final Map<String, ManifestEntry> manifest = new LinkedHashMap<>();
     private final List<LineageEvent> log = new ArrayList<>();
 
@@ -112,6 +121,9 @@ public final class RegistryState {
     /** Appends one status to its request's history. */
     public synchronized void apply(RequestStatus status) {
         statusesByRequest.computeIfAbsent(status.getRequestId(), r -> new ArrayList<>()).add(status);
+        if (status.getDeadline() != null) {
+            deadlineByRequest.putIfAbsent(status.getRequestId(), status.getDeadline());
+        }
     }
 
     /** Takes the latest training-manifest entry of a subject (the topic is compacted: the latest entry wins). */
@@ -308,10 +320,48 @@ public final class RegistryState {
             throw new NotFoundException("deletion request '" + requestId + "' is unknown to the registry: no status"
                     + " on the request-status topic and no version names it");
         }
-        return new RequestView(requestId, history, exclusions);
+        return new RequestView(requestId, text(deadlineByRequest.get(requestId)),
+                text(RequestSettlement.settledAt(statusesByRequest.getOrDefault(requestId, List.of())).orElse(null)),
+                history, exclusions);
+    }
+
+    /**
+     * {@code GET /deadlines}: the open requests whose deadline is at most {@code within} after {@code now} (overdue
+     * ones, whose deadline has passed, included), and the requests that settled after their deadline (late). A
+     * request is open until it settles ({@link RequestSettlement}): per model, VERIFIED or FAILED as its latest
+     * state. Requests whose statuses carried no deadline are in neither list.
+     */
+    public synchronized DeadlinesView deadlines(Duration within, Instant now) {
+        Instant horizon = now.plus(within);
+        List<DueRequest> due = new ArrayList<>();
+        List<LateRequest> late = new ArrayList<>();
+        List<Map.Entry<String, Instant>> byDeadline = new ArrayList<>(deadlineByRequest.entrySet());
+        byDeadline.sort(Map.Entry.<String, Instant>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
+        for (Map.Entry<String, Instant> entry : byDeadline) {
+            String requestId = entry.getKey();
+            Instant deadline = entry.getValue();
+            List<RequestStatus> history = statusesByRequest.get(requestId);
+            Optional<Instant> settled = RequestSettlement.settledAt(history);
+            if (settled.isPresent()) {
+                if (settled.get().isAfter(deadline)) {
+                    late.add(new LateRequest(requestId, deadline.toString(), settled.get().toString()));
+                }
+            } else if (!deadline.isAfter(horizon)) {
+                Map<String, String> models = new TreeMap<>();
+                RequestSettlement.latestByModel(history).forEach((m, s) -> models.put(m, s.getState().name()));
+                due.add(new DueRequest(requestId, deadline.toString(), deadline.isBefore(now),
+                        history.get(history.size() - 1).getState().name(), models));
+            }
+        }
+        int overdue = (int) due.stream().filter(DueRequest::overdue).count();
+        return new DeadlinesView(now.toString(), within.toString(), overdue, due.size(), late.size(), due, late);
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static String text(Instant at) {
+        return at == null ? null : at.toString();
+    }
 
     private FirstExcludingVersion firstExcluding(VersionState v) {
         return new FirstExcludingVersion(v.recorded.getVersionId(), v.recorded.getParentVersionId(),

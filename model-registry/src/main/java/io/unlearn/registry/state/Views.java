@@ -93,7 +93,31 @@ public final class Views {
                                         EventRef candidateRecorded, EventRef verificationRecorded) {
     }
 
-    /** {@code GET /requests/{requestId}}. */
-    public record RequestView(String requestId, List<StatusView> history, List<ModelExclusion> models) {
+    /**
+     * {@code GET /requests/{requestId}}. {@code deadline}: when the request must be done by, the first deadline a
+     * status of it carried (null if none did); {@code settledAt}: when it settled (null while open).
+     */
+    public record RequestView(String requestId, String deadline, String settledAt, List<StatusView> history,
+                              List<ModelExclusion> models) {
+    }
+
+    /**
+     * An open deletion request due within the window asked for, or overdue ({@code deadline} passed), with its
+     * latest state and the latest state per model it concerns.
+     */
+    public record DueRequest(String requestId, String deadline, boolean overdue, String state,
+                             Map<String, String> models) {
+    }
+
+    /** A deletion request that settled after its deadline. */
+    public record LateRequest(String requestId, String deadline, String settledAt) {
+    }
+
+    /**
+     * {@code GET /deadlines}: the open requests due by {@code asOf} + {@code within} (overdue ones included), earliest
+     * deadline first, and every request that settled after its deadline (late), earliest deadline first.
+     */
+    public record DeadlinesView(String asOf, String within, int overdueCount, int dueCount, int lateCount,
+                                List<DueRequest> due, List<LateRequest> late) {
     }
 }

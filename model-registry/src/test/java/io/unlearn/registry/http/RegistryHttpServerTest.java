@@ -8,6 +8,8 @@ import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.lineage.LineageVerifier;
 import io.unlearn.registry.registration.RegistrationParser;
+import io.unlearn.schemas.v1.RequestState;
+import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.schemas.v1.Verdict;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.unlearn.registry.RegistryFixtures.JSON;
@@ -266,6 +271,49 @@ class RegistryHttpServerTest {
         assertEquals("v1", alias.get("versionId").asText());
         assertEquals("v1", request.get("models").get(0).get("firstExcludingVersion").get("versionId").asText());
         assertEquals("gdpr/ticket 7+8", encoded.get("requestId").asText(), "ids are percent-decoded, '+' kept");
+    }
+
+    @Test
+    void shouldListDueAndOverdueRequestsAndCountLateOnesAtDeadlines() throws Exception {
+        // Given an overdue request, one due in 2 days, one due in 30 days and one settled after its deadline
+        Instant now = Instant.now();
+        registry.state.apply(status("r-over", RequestState.BATCHED, now.minus(Duration.ofHours(1)), now));
+        registry.state.apply(status("r-soon", RequestState.BATCHED, now.plus(Duration.ofDays(2)), now));
+        registry.state.apply(status("r-later", RequestState.BATCHED, now.plus(Duration.ofDays(30)), now));
+        registry.state.apply(status("r-late", RequestState.BATCHED, now.minus(Duration.ofDays(2)), now));
+        registry.state.apply(status("r-late", RequestState.VERIFIED, null, now.minus(Duration.ofDays(1))));
+
+        // When the default window (a week) and 60 days are asked for, and a window that is no duration
+        JsonNode week = JSON.readTree(get("/deadlines").body());
+        JsonNode sixtyDays = JSON.readTree(get("/deadlines?within=P60D").body());
+        HttpResponse<String> bad = get("/deadlines?within=soon");
+        JsonNode request = JSON.readTree(get("/requests/r-soon").body());
+
+        // Then the open ones due within the window come earliest first, with their models, and the late one counts
+        assertEquals(List.of("r-over", "r-soon"), ids(week.get("due")));
+        assertTrue(week.get("due").get(0).get("overdue").asBoolean());
+        assertEquals("BATCHED", week.get("due").get(1).get("models").get("m1").asText());
+        assertEquals(1, week.get("overdueCount").asInt());
+        assertEquals(1, week.get("lateCount").asInt());
+        assertEquals("r-late", week.get("late").get(0).get("requestId").asText());
+        assertEquals("PT168H", week.get("within").asText());
+        assertEquals(List.of("r-over", "r-soon", "r-later"), ids(sixtyDays.get("due")));
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("within=soon is not a duration"), bad.body());
+        assertEquals(now.plus(Duration.ofDays(2)).toString(), request.get("deadline").asText());
+        // and the route is its own metric tag
+        assertTrue(meters.scrape().contains("route=\"/deadlines\",status=\"200\"} 2"), meters.scrape());
+    }
+
+    private static List<String> ids(JsonNode requests) {
+        List<String> ids = new ArrayList<>();
+        requests.forEach(r -> ids.add(r.get("requestId").asText()));
+        return ids;
+    }
+
+    private static RequestStatus status(String requestId, RequestState state, Instant deadline, Instant at) {
+        return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId("m1")
+                .setStage("stream-processor").setAt(at).setDeadline(deadline).build();
     }
 
     @Test

@@ -5,6 +5,9 @@ import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.NotFoundException;
 import io.unlearn.registry.lineage.LineageVerifier;
 import io.unlearn.registry.state.Views.Attempt;
+import io.unlearn.registry.state.Views.DeadlinesView;
+import io.unlearn.registry.state.Views.DueRequest;
+import io.unlearn.registry.state.Views.LateRequest;
 import io.unlearn.registry.state.Views.LineageStep;
 import io.unlearn.registry.state.Views.ModelExclusion;
 import io.unlearn.registry.state.Views.RequestView;
@@ -20,7 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static io.unlearn.registry.RegistryFixtures.JSON;
@@ -216,6 +222,85 @@ class RegistryStateTest {
         // and a status naming a version that did not pass proves nothing
         assertEquals(List.of(), registry.state.request("r-8").models());
         assertEquals(false, registry.state.request("r-1").models().get(0).excludedOnArrival());
+    }
+
+    // ---------------------------------------------------------------- deadlines
+
+    private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
+
+    private static RequestStatus status(String requestId, RequestState state, String modelId, Instant deadline,
+                                        Instant at) {
+        return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId(modelId)
+                .setStage("stream-processor").setAt(at).setDeadline(deadline).build();
+    }
+
+    @Test
+    void shouldListOpenRequestsDueWithinTheWindowOrOverdueEarliestFirst() {
+        // Given open requests due 2 days ago, in 3 days and in 20 days, and one with no deadline
+        registry.state.apply(status("r-soon", RequestState.BATCHED, "m1", NOW.plus(Duration.ofDays(3)), NOW));
+        registry.state.apply(status("r-over", RequestState.BATCHED, "m1", NOW.minus(Duration.ofDays(2)), NOW));
+        registry.state.apply(status("r-later", RequestState.BATCHED, "m1", NOW.plus(Duration.ofDays(20)), NOW));
+        registry.state.apply(status("r-none", RequestState.BATCHED, "m1", null, NOW));
+
+        // When the requests due within a week are asked for
+        DeadlinesView view = registry.state.deadlines(Duration.ofDays(7), NOW);
+
+        // Then the overdue one comes first, then the one due in 3 days; not the one due in 20 days
+        assertEquals(List.of("r-over", "r-soon"), view.due().stream().map(DueRequest::requestId).toList());
+        assertEquals(List.of(true, false), view.due().stream().map(DueRequest::overdue).toList());
+        assertEquals(1, view.overdueCount());
+        assertEquals(2, view.dueCount());
+        assertEquals(Map.of("m1", "BATCHED"), view.due().get(0).models());
+        assertEquals("2026-05-30T12:00:00Z", view.due().get(0).deadline());
+        // and a window of zero lists the overdue one only
+        assertEquals(List.of("r-over"), registry.state.deadlines(Duration.ZERO, NOW).due().stream()
+                .map(DueRequest::requestId).toList());
+    }
+
+    @Test
+    void shouldKeepARequestOpenUntilEveryModelIsFinalAndCountItLateWhenItSettledAfterItsDeadline() {
+        // Given r-1, due yesterday, batched for m1 and m2; m1 verified it before the deadline
+        Instant deadline = NOW.minus(Duration.ofDays(1));
+        registry.state.apply(status("r-1", RequestState.BATCHED, "m1", deadline, NOW.minus(Duration.ofDays(3))));
+        registry.state.apply(status("r-1", RequestState.BATCHED, "m2", deadline, NOW.minus(Duration.ofDays(3))));
+        // the verifier's status carries no deadline: the registry keeps the first it saw
+        registry.state.apply(status("r-1", RequestState.VERIFIED, "m1", null, NOW.minus(Duration.ofDays(2))));
+
+        // Then r-1 is overdue: m2 is not final
+        DeadlinesView open = registry.state.deadlines(Duration.ZERO, NOW);
+        assertEquals(List.of("r-1"), open.due().stream().map(DueRequest::requestId).toList());
+        assertEquals(Map.of("m1", "VERIFIED", "m2", "BATCHED"), open.due().get(0).models());
+        assertEquals(0, open.lateCount());
+
+        // When m2 fails it today, after the deadline
+        registry.state.apply(status("r-1", RequestState.FAILED, "m2", null, NOW));
+
+        // Then r-1 is settled, no longer due, and late; the request view shows its deadline and when it settled
+        DeadlinesView settled = registry.state.deadlines(Duration.ofDays(30), NOW);
+        assertEquals(List.of(), settled.due());
+        assertEquals(List.of(new LateRequest("r-1", deadline.toString(), NOW.toString())), settled.late());
+        assertEquals(1, settled.lateCount());
+        RequestView view = registry.state.request("r-1");
+        assertEquals(deadline.toString(), view.deadline());
+        assertEquals(NOW.toString(), view.settledAt());
+    }
+
+    @Test
+    void shouldNotCountARequestSettledBeforeItsDeadlineAsLateOrDue() {
+        // Given r-ok verified before its deadline, r-bad rejected before any model, and r-dup, batched for m1 and
+        // re-sent (DUPLICATE_OF), whose model m1 still decides
+        registry.state.apply(status("r-ok", RequestState.BATCHED, "m1", NOW.plus(Duration.ofDays(1)), NOW));
+        registry.state.apply(status("r-ok", RequestState.VERIFIED, "m1", null, NOW));
+        registry.state.apply(status("r-bad", RequestState.REJECTED, null, NOW.plus(Duration.ofDays(1)), NOW));
+        registry.state.apply(status("r-dup", RequestState.BATCHED, "m1", NOW.plus(Duration.ofDays(1)), NOW));
+        registry.state.apply(status("r-dup", RequestState.DUPLICATE_OF, null, NOW.plus(Duration.ofDays(9)), NOW));
+
+        DeadlinesView view = registry.state.deadlines(Duration.ofDays(7), NOW);
+
+        assertEquals(List.of("r-dup"), view.due().stream().map(DueRequest::requestId).toList());
+        assertEquals(NOW.plus(Duration.ofDays(1)).toString(), view.due().get(0).deadline(), "the first deadline seen");
+        assertEquals(List.of(), view.late());
+        assertNull(registry.state.request("r-dup").settledAt());
     }
 
     private static RequestStatus alreadyExcluded(String requestId, String versionId) {

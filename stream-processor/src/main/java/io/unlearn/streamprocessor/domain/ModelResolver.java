@@ -6,6 +6,7 @@ import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.ManifestEntry;
 import io.unlearn.schemas.v1.ModelSamples;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,9 +27,11 @@ public final class ModelResolver {
 
     /**
      * @param manifest the request subject's manifest entry, or null if there is none
+     * @param deadline the request's deadline ({@link DeadlinePolicy#deadlineOf}), carried by every resolved request
      * @return model id to the request as that model will see it, in a stable order; empty if no model is affected
      */
-    public static Map<String, BatchedRequest> resolve(DeletionRequest request, ManifestEntry manifest) {
+    public static Map<String, BatchedRequest> resolve(DeletionRequest request, ManifestEntry manifest,
+                                                      Instant deadline) {
         Map<String, List<String>> manifestSamples = new LinkedHashMap<>();
         if (manifest != null) {
             for (ModelSamples model : manifest.getModels()) {
@@ -38,10 +41,11 @@ public final class ModelResolver {
         Map<String, BatchedRequest> byModel = new LinkedHashMap<>();
         if (!request.getModelIds().isEmpty()) {
             for (String modelId : new LinkedHashSet<>(request.getModelIds())) {
-                byModel.put(modelId, forModel(request, manifestSamples.getOrDefault(modelId, List.of())));
+                byModel.put(modelId, forModel(request, manifestSamples.getOrDefault(modelId, List.of()),
+                        deadline));
             }
         } else {
-            manifestSamples.forEach((modelId, samples) -> byModel.put(modelId, forModel(request, samples)));
+            manifestSamples.forEach((modelId, samples) -> byModel.put(modelId, forModel(request, samples, deadline)));
         }
         return byModel;
     }
@@ -70,7 +74,7 @@ public final class ModelResolver {
         return problems;
     }
 
-    private static BatchedRequest forModel(DeletionRequest request, List<String> manifestSamples) {
+    private static BatchedRequest forModel(DeletionRequest request, List<String> manifestSamples, Instant deadline) {
         List<String> samples = new ArrayList<>(new LinkedHashSet<>(request.getSampleIds()));
         if (samples.isEmpty()) {
             samples = new ArrayList<>(new LinkedHashSet<>(manifestSamples));
@@ -82,7 +86,7 @@ public final class ModelResolver {
                 .setSampleIds(samples)
                 .setClassLabel(request.getClassLabel())
                 .setPairs(request.getPairs())
-                .setDeadline(request.getDeadline())
+                .setDeadline(deadline)
                 .build();
     }
 }

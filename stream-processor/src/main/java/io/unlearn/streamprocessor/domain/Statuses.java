@@ -31,8 +31,9 @@ public final class Statuses {
     private Statuses() {
     }
 
-    public static RequestStatus rejected(String requestId, List<String> problems, Instant at) {
-        return base(requestId, RequestState.REJECTED, at)
+    /** @param deadline the request's deadline; null when the request could not be decoded */
+    public static RequestStatus rejected(String requestId, List<String> problems, Instant deadline, Instant at) {
+        return base(requestId, RequestState.REJECTED, deadline, at)
                 .setReason(reason(REJECTED_PREFIX + problems(problems,
                         MAX_REASON_CHARS - REJECTED_PREFIX.length() - REJECTED_SUFFIX.length()) + REJECTED_SUFFIX))
                 .build();
@@ -88,24 +89,24 @@ public final class Statuses {
     }
 
     /** @param firstOrigin where the first occurrence was read, {@code topic-partition@offset} */
-    public static RequestStatus duplicateOf(String requestId, String firstOrigin, Instant at) {
-        return base(requestId, RequestState.DUPLICATE_OF, at)
+    public static RequestStatus duplicateOf(String requestId, String firstOrigin, Instant deadline, Instant at) {
+        return base(requestId, RequestState.DUPLICATE_OF, deadline, at)
                 .setDuplicateOf(firstOrigin)
                 .setReason(reason("request id already received at " + firstOrigin + "; that occurrence is the one "
                         + "processed, this copy is ignored"))
                 .build();
     }
 
-    public static RequestStatus noModelsAffected(String requestId, String subjectId, List<String> flags, Instant at) {
-        return base(requestId, RequestState.NO_MODELS_AFFECTED, at)
+    public static RequestStatus noModelsAffected(String requestId, String subjectId, Instant deadline, Instant at) {
+        return base(requestId, RequestState.NO_MODELS_AFFECTED, deadline, at)
                 .setReason(reason("the training manifest lists no model trained on subject '" + subjectId
                         + "'; nothing needs to be forgotten, so the request is satisfied"))
-                .setFlags(flags)
+                .setFlags(RequestValidator.flags(deadline, at))
                 .build();
     }
 
     public static RequestStatus batched(BatchedRequest request, String modelId, String batchId, Instant at) {
-        return base(request.getRequestId(), RequestState.BATCHED, at)
+        return base(request.getRequestId(), RequestState.BATCHED, request.getDeadline(), at)
                 .setModelId(modelId)
                 .setBatchId(batchId)
                 .setReason(reason("batched for model '" + modelId + "' in " + batchId
@@ -114,11 +115,12 @@ public final class Statuses {
                 .build();
     }
 
-    private static RequestStatus.Builder base(String requestId, RequestState state, Instant at) {
+    private static RequestStatus.Builder base(String requestId, RequestState state, Instant deadline, Instant at) {
         return RequestStatus.newBuilder()
                 .setRequestId(requestId)
                 .setState(state)
                 .setStage(STAGE)
-                .setAt(at);
+                .setAt(at)
+                .setDeadline(deadline);
     }
 }

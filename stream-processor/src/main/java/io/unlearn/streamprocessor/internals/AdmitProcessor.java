@@ -4,6 +4,7 @@ import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.DeletionRequest;
 import io.unlearn.schemas.v1.ManifestEntry;
 import io.unlearn.schemas.v1.RequestStatus;
+import io.unlearn.streamprocessor.domain.DeadlinePolicy;
 import io.unlearn.streamprocessor.domain.ModelResolver;
 import io.unlearn.streamprocessor.domain.RequestValidator;
 import io.unlearn.streamprocessor.domain.Statuses;
@@ -28,7 +29,8 @@ import java.util.Map;
  * Admits one decoded deletion request: validates it, drops re-sent copies, resolves it to models.
  *
  * <p>Emits a {@link Routed.Status} (REJECTED, DUPLICATE_OF or NO_MODELS_AFFECTED) or one {@link Routed.Pending}
- * per affected model, keyed by model id, with its encoding. Only accepted requests enter the de-duplication store,
+ * per affected model, keyed by model id, with its encoding. Each request gets its deadline here
+ * ({@link DeadlinePolicy}): the statuses and the resolved requests carry it, so every later stage knows it. Only accepted requests enter the de-duplication store,
  * so a request that was rejected and then re-sent corrected is processed. A request whose encoding for one of its
  * models is larger than a batch may carry ({@code batch.max.bytes}) is REJECTED: it could never be written. A wall-clock punctuator forgets request ids older than the
  * retention.
@@ -36,6 +38,7 @@ import java.util.Map;
 public final class AdmitProcessor implements Processor<String, Routed.Decoded, String, Routed> {
 
     private final RequestValidator validator;
+    private final DeadlinePolicy deadlines;
     private final String dedupStoreName;
     private final String manifestStoreName;
     private final Duration dedupRetention;
@@ -52,10 +55,11 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
      * @param requestTopic the topic name the request encoding registers its schema under
      * @param maxBatchBytes most bytes a batch carries (config {@code batch.max.bytes})
      */
-    public AdmitProcessor(RequestValidator validator, String dedupStoreName, String manifestStoreName,
+    public AdmitProcessor(RequestValidator validator, DeadlinePolicy deadlines, String dedupStoreName, String manifestStoreName,
                           Duration dedupRetention, Duration purgeInterval, Serializer<BatchedRequest> serializer,
                           String requestTopic, long maxBatchBytes) {
         this.validator = validator;
+        this.deadlines = deadlines;
         this.dedupStoreName = dedupStoreName;
         this.manifestStoreName = manifestStoreName;
         this.dedupRetention = dedupRetention;
@@ -79,21 +83,22 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
         String requestId = request.getRequestId();
         long nowMs = context.currentSystemTimeMs();
         Instant now = Instant.ofEpochMilli(nowMs);
+        Instant deadline = deadlines.deadlineOf(request);
         List<String> problems = validator.problems(record.key(), request);
         if (!problems.isEmpty()) {
-            emit(record, Statuses.rejected(requestId, problems, now));
+            emit(record, Statuses.rejected(requestId, problems, deadline, now));
             return;
         }
         ManifestEntry entry = request.getSubjectId() == null ? null : manifest.get(request.getSubjectId());
-        Map<String, BatchedRequest> byModel = ModelResolver.resolve(request, entry);
+        Map<String, BatchedRequest> byModel = ModelResolver.resolve(request, entry, deadline);
         List<String> unresolved = ModelResolver.unresolvedSubject(request, byModel);
         if (!unresolved.isEmpty()) {
-            emit(record, Statuses.rejected(requestId, unresolved, now));
+            emit(record, Statuses.rejected(requestId, unresolved, deadline, now));
             return;
         }
         DedupEntry first = seen.get(requestId);
         if (first != null && !first.expired(nowMs, dedupRetention)) {
-            emit(record, Statuses.duplicateOf(requestId, first.origin(), now));
+            emit(record, Statuses.duplicateOf(requestId, first.origin(), deadline, now));
             return;
         }
         Map<String, byte[]> encoded = new LinkedHashMap<>();
@@ -106,13 +111,12 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
             encoded.put(modelId, bytes);
         });
         if (!tooLarge.isEmpty()) {
-            emit(record, Statuses.rejected(requestId, tooLarge, now));
+            emit(record, Statuses.rejected(requestId, tooLarge, deadline, now));
             return;
         }
         seen.put(requestId, new DedupEntry(record.value().origin(), nowMs));
         if (byModel.isEmpty()) {
-            emit(record, Statuses.noModelsAffected(requestId, request.getSubjectId(),
-                    RequestValidator.flags(request.getDeadline(), now), now));
+            emit(record, Statuses.noModelsAffected(requestId, request.getSubjectId(), deadline, now));
             return;
         }
         byModel.forEach((modelId, pending) -> context.forward(new Record<>(modelId,

@@ -28,7 +28,9 @@ import java.util.Optional;
 /**
  * Gathers one model's pending requests (bundles keyed by model id) and closes its batch at a size limit on arrival,
  * or at {@code max.wait} from a wall-clock punctuator. A batch's wait counts from when its oldest request was
- * admitted. A batch closes before a request would take its bytes past {@code batch.max.bytes} (trigger
+ * admitted. A batch also closes (trigger DEADLINE) once its earliest request deadline is no more than
+ * {@code batch.deadline.margin.ms} away: on the arrival of a request already that close, else at the next
+ * punctuation, so a long max.wait never holds a request past the time the rest of the pipeline needs. A batch closes before a request would take its bytes past {@code batch.max.bytes} (trigger
  * MAX_SAMPLES), so the batch record fits the producer's max.request.size; admission rejected any request larger
  * than that alone.
  *
@@ -109,9 +111,9 @@ public final class BatchProcessor implements Processor<String, RequestBundle, St
                 close(modelId, batch, BatchTrigger.MAX_SAMPLES, nowMs);
             }
             batch.requests.add(entry);
-            batch.state = batch.state.withRequest(entry.samples(), entry.admittedAtMs());
-            // size limits are checked per request; the wait once per bundle, below, so that a bundle that arrives
-            // late (after a restart) forms one batch rather than a batch per request
+            batch.state = batch.state.withRequest(entry.samples(), entry.admittedAtMs(), entry.deadlineMs());
+            // size limits are checked per request; the wait and deadlines once per bundle, below, so that a bundle
+            // that arrives late (after a restart) or holds urgent requests forms one batch rather than one per request
             Optional<BatchTrigger> trigger = batch.state.closingSizeTrigger(limits);
             if (trigger.isPresent()) {
                 close(modelId, batch, trigger.get(), nowMs);

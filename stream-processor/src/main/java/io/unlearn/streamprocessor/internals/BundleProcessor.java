@@ -2,6 +2,7 @@ package io.unlearn.streamprocessor.internals;
 
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.streamprocessor.domain.BatchLimits;
+import io.unlearn.streamprocessor.domain.DeadlinePolicy;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -71,7 +72,8 @@ public final class BundleProcessor implements Processor<String, Routed.Pending, 
             open.put(modelId, bundle);
             stored = false;
         }
-        bundle.add(context.currentSystemTimeMs(), request.getSampleIds().size(), encoded);
+        long deadlineMs = request.getDeadline() == null ? DeadlinePolicy.NONE : request.getDeadline().toEpochMilli();
+        bundle.add(context.currentSystemTimeMs(), deadlineMs, request.getSampleIds().size(), encoded);
         if (bundle.size() >= limits.maxRequests() || bundle.samples() >= limits.maxSamples()
                 || bundle.bytes() >= limits.maxBytes()) {
             send(modelId, bundle, stored, record.timestamp());

@@ -113,7 +113,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], String, 
         if (requestId != null) {
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
             context.forward(new Record<String, Routed>(requestId,
-                    new Routed.Status(Statuses.rejected(requestId, List.of(problem), now)), record.timestamp()));
+                    new Routed.Status(Statuses.rejected(requestId, List.of(problem), null, now)), record.timestamp()));
             return;
         }
         RequestTooLargeException error;

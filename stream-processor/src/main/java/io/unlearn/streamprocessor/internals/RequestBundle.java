@@ -1,5 +1,6 @@
 package io.unlearn.streamprocessor.internals;
 
+import io.unlearn.streamprocessor.domain.DeadlinePolicy;
 import io.unlearn.streamprocessor.errors.StoreFormatException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -20,16 +21,21 @@ import java.util.List;
  * rewritten on every change, is coalesced by the record cache into one changelog write per commit at most, and
  * none when it is deleted before the commit.
  *
- * <p>Format: version byte 1, then per request its admission time (int64, wall clock; a batch's max wait counts from
- * it), its sample id count (int32, counted with repeats, for batch.max.samples without decoding), the length of its
+ * <p>Format: version byte 2, then per request its admission time (int64, wall clock; a batch's max wait counts from
+ * it), its deadline (int64 epoch millis, {@link DeadlinePolicy#NONE} for none; a batch closes early for it without
+ * decoding), its sample id count (int32, counted with repeats, for batch.max.samples without decoding), the length of its
  * encoding (int32) and the encoding (a {@code BatchedRequest} in the Confluent wire format, passed on without
- * re-encoding). The same bytes are the repartition value and the store values.
+ * re-encoding). The same bytes are the repartition value and the store values. Version 1, written before deadlines
+ * closed batches, lacks the deadline; it is still read (its requests count as having none), so stores and the
+ * repartition topic of an older stream-processor carry over.
  */
 public final class RequestBundle {
 
-    private static final byte FORMAT_VERSION = 1;
+    private static final byte FORMAT_VERSION = 2;
+    private static final byte FORMAT_VERSION_WITHOUT_DEADLINE = 1;
     /** Bytes each request takes in a bundle besides its encoding; counted in {@code batch.max.bytes}. */
-    public static final int ENTRY_HEADER = Long.BYTES + Integer.BYTES + Integer.BYTES;
+    public static final int ENTRY_HEADER = Long.BYTES + Long.BYTES + Integer.BYTES + Integer.BYTES;
+    private static final int V1_ENTRY_HEADER = Long.BYTES + Integer.BYTES + Integer.BYTES;
 
     private final byte[] bytes;
     /** Parsed when read from a topic or store; null for a bundle built here, which is only written. */
@@ -44,24 +50,27 @@ public final class RequestBundle {
      * One request of a bundle.
      *
      * @param admittedAtMs wall-clock time the request was accepted
+     * @param deadlineMs when the request must be done by, epoch millis; {@link DeadlinePolicy#NONE} for none
      * @param samples the request's sample ids, counted with repeats
      * @param request the {@code BatchedRequest} in the Confluent wire format
      */
-    public record Entry(long admittedAtMs, int samples, byte[] request) {
+    public record Entry(long admittedAtMs, long deadlineMs, int samples, byte[] request) {
     }
 
     /** Reads {@code bytes} (not copied); {@code where} names them in the error if they are not a bundle. */
     public static RequestBundle parse(String where, byte[] bytes) {
-        if (bytes.length < 1 || bytes[0] != FORMAT_VERSION) {
+        if (bytes.length < 1 || (bytes[0] != FORMAT_VERSION && bytes[0] != FORMAT_VERSION_WITHOUT_DEADLINE)) {
             throw formatError(where, bytes, "has format " + (bytes.length == 0 ? "none" : bytes[0]));
         }
+        boolean withDeadline = bytes[0] == FORMAT_VERSION;
         List<Entry> entries = new ArrayList<>();
         ByteBuffer buffer = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         while (buffer.hasRemaining()) {
-            if (buffer.remaining() < ENTRY_HEADER) {
+            if (buffer.remaining() < (withDeadline ? ENTRY_HEADER : V1_ENTRY_HEADER)) {
                 throw formatError(where, bytes, "ends inside the header of entry " + entries.size());
             }
             long admittedAtMs = buffer.getLong();
+            long deadlineMs = withDeadline ? buffer.getLong() : DeadlinePolicy.NONE;
             int samples = buffer.getInt();
             int length = buffer.getInt();
             if (length < 0 || length > buffer.remaining()) {
@@ -69,7 +78,7 @@ public final class RequestBundle {
             }
             byte[] request = new byte[length];
             buffer.get(request);
-            entries.add(new Entry(admittedAtMs, samples, request));
+            entries.add(new Entry(admittedAtMs, deadlineMs, samples, request));
         }
         return new RequestBundle(bytes, List.copyOf(entries));
     }
@@ -93,7 +102,8 @@ public final class RequestBundle {
 
     private static StoreFormatException formatError(String where, byte[] bytes, String problem) {
         return new StoreFormatException(where + ": request bundle of " + bytes.length + " bytes " + problem
-                + ", expected version " + FORMAT_VERSION + "; was it written by a newer stream-processor?");
+                + ", expected version " + FORMAT_VERSION + " (or " + FORMAT_VERSION_WITHOUT_DEADLINE + "); was it "
+                + "written by a newer stream-processor?");
     }
 
     /**
@@ -118,9 +128,10 @@ public final class RequestBundle {
             return builder;
         }
 
-        public Builder add(long admittedAtMs, int requestSamples, byte[] request) {
+        public Builder add(long admittedAtMs, long deadlineMs, int requestSamples, byte[] request) {
             ensureCapacity(ENTRY_HEADER + request.length);
-            ByteBuffer.wrap(bytes, length, ENTRY_HEADER).putLong(admittedAtMs).putInt(requestSamples).putInt(request.length);
+            ByteBuffer.wrap(bytes, length, ENTRY_HEADER).putLong(admittedAtMs).putLong(deadlineMs).putInt(requestSamples)
+                    .putInt(request.length);
             System.arraycopy(request, 0, bytes, length + ENTRY_HEADER, request.length);
             length += ENTRY_HEADER + request.length;
             size++;
@@ -129,7 +140,7 @@ public final class RequestBundle {
         }
 
         public Builder add(Entry entry) {
-            return add(entry.admittedAtMs(), entry.samples(), entry.request());
+            return add(entry.admittedAtMs(), entry.deadlineMs(), entry.samples(), entry.request());
         }
 
         /** Requests added since the last {@link #clear}. */

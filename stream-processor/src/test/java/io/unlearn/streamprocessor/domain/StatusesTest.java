@@ -22,7 +22,7 @@ class StatusesTest {
                 .mapToObj(i -> String.format("model id 'm-%05d' is not known", i)).toList();
 
         // When they make one REJECTED status
-        String reason = Statuses.rejected("r", problems, AT).getReason();
+        String reason = Statuses.rejected("r", problems, null, AT).getReason();
 
         // Then the reason fits the cap, starts with the first problems whole and counts exactly the ones left out
         assertTrue(reason.length() <= Statuses.MAX_REASON_CHARS, reason.length() + " chars");
@@ -38,7 +38,7 @@ class StatusesTest {
     void shouldCutAFirstProblemLongerThanTheCapAndStillCountTheOthers() {
         String huge = "x".repeat(5_000);
 
-        String reason = Statuses.rejected("r", List.of(huge, "second"), AT).getReason();
+        String reason = Statuses.rejected("r", List.of(huge, "second"), null, AT).getReason();
 
         assertTrue(reason.length() <= Statuses.MAX_REASON_CHARS, reason.length() + " chars");
         assertTrue(reason.contains("x…; … and 1 more problem. Fix"), reason);
@@ -46,7 +46,7 @@ class StatusesTest {
 
     @Test
     void shouldLeaveShortReasonsAsTheyAre() {
-        RequestStatus status = Statuses.rejected("r", List.of("a", "b"), AT);
+        RequestStatus status = Statuses.rejected("r", List.of("a", "b"), null, AT);
 
         assertEquals("rejected: a; b. Fix the request and send it again.", status.getReason());
     }
