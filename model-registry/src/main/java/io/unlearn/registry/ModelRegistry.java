@@ -13,7 +13,7 @@ import io.unlearn.registry.http.RegistryHttpServer;
 import io.unlearn.registry.kafka.LineageWriter;
 import io.unlearn.registry.kafka.RegistryTopics;
 import io.unlearn.registry.kafka.StateReader;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;

@@ -6,7 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.registry.ReadAccess;
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.registration.RegistrationParser;
 import io.unlearn.schemas.v1.Verdict;
 import org.junit.jupiter.api.AfterEach;
