@@ -7,13 +7,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.unlearn.registry.errors.InvalidRegistrationException;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
+import io.unlearn.registry.errors.NotExcludedException;
 import io.unlearn.registry.errors.NotFoundException;
+import io.unlearn.registry.errors.ReceiptsDisabledException;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.errors.RequestTooLargeException;
 import io.unlearn.kit.lineage.ChainBreak;
 import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;
+import io.unlearn.registry.receipts.ReceiptIssuer;
 import io.unlearn.registry.state.RegistryState;
 import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.v1.LineageEvent;
@@ -49,6 +52,9 @@ import java.util.function.Supplier;
  * GET  /models/{id}/versions/{v}          one version, its verification and its lineage to the base
  * GET  /models/{id}/aliases/{alias}       where an alias points and which event moved it
  * GET  /requests/{requestId}              status history and the first version that excludes the request
+ * GET  /requests/{requestId}/receipt      the signed deletion receipt (see {@link ReceiptIssuer}): 404 unknown request,
+ *                                         409 no model excludes it yet, 503 no receipt key configured
+ * GET  /receipt-key                       the public key receipts are signed with, and its key id (503 without one)
  * GET  /lineage/verify                    re-checks every chain and stored artifact: {"status":"OK"} or the break
  * GET  /metrics                           Prometheus text format
  * GET  /health                            200 {"status":"UP"} while it follows the log, else 503 with the reasons
@@ -56,8 +62,9 @@ import java.util.function.Supplier;
  *
  * Errors are JSON {@code {"error": "...", "problems": [...]}}: 400 malformed or invalid body (every problem listed),
  * 401 missing or wrong credential (with {@code WWW-Authenticate}), 404 unknown model, version, alias, request or
- * path, 405 wrong method, 409 model already registered, 413 body too large, 415 a POST whose body is not declared
- * {@code application/json}, 503 registry not ready.
+ * path, 405 wrong method, 409 model already registered or receipt asked for a request no model excludes yet, 413 body
+ * too large, 415 a POST whose body is not declared {@code application/json}, 503 registry not ready or issuing no
+ * receipts. Receipts and the receipt key are reads: {@code http.auth.reads} applies to them as to every GET.
  *
  * <p><b>Credentials.</b> {@code POST /models} needs {@code Authorization: Bearer <http.auth.token>} (see
  * {@link BearerAuth}); with {@code http.auth.reads=token} so does every GET but {@code /health}, which probes must
@@ -79,6 +86,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     private final ObjectMapper json;
     private final long maxBodyBytes;
     private final BearerAuth auth;
+    private final ReceiptIssuer receipts;
 
     /**
      * Binds to {@code host:port} (port 0 picks a free one); call {@link #start()} to serve.
@@ -87,12 +95,14 @@ public final class RegistryHttpServer implements AutoCloseable {
      * @param prometheus       the Prometheus scrape text, for GET /metrics
      * @param healthProblems   why the registry cannot keep its state current (empty while it can), for GET /health
      * @param auth             who may write and read
+     * @param receipts         issues signed receipts (or refuses to, without a receipt key)
      */
     public RegistryHttpServer(String host, int port, RegistryState state, RegistrationParser parser,
                               Registrar registrar, LineageVerifier verifier, MeterRegistry meters,
                               Supplier<String> prometheus, Supplier<List<String>> healthProblems, ObjectMapper json,
-                              long maxArtifactBytes, BearerAuth auth) {
+                              long maxArtifactBytes, BearerAuth auth, ReceiptIssuer receipts) {
         this.auth = auth;
+        this.receipts = receipts;
         this.state = state;
         this.parser = parser;
         this.registrar = registrar;
@@ -149,11 +159,11 @@ public final class RegistryHttpServer implements AutoCloseable {
                     + (e.problems().size() == 1 ? "" : "s") + ")", e.problems());
         } catch (NotFoundException e) {
             reply = error(404, e.getMessage(), List.of());
-        } catch (ModelAlreadyRegisteredException e) {
+        } catch (ModelAlreadyRegisteredException | NotExcludedException e) {
             reply = error(409, e.getMessage(), List.of());
         } catch (RequestTooLargeException e) {
             reply = error(413, e.getMessage(), List.of());
-        } catch (RegistryUnavailableException e) {
+        } catch (RegistryUnavailableException | ReceiptsDisabledException e) {
             reply = error(503, e.getMessage(), List.of());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", method, path, e);
@@ -186,7 +196,9 @@ public final class RegistryHttpServer implements AutoCloseable {
                         : s.get(2).equals("aliases") ? "/models/{id}/aliases/{alias}" : "unknown";
                 default -> "unknown";
             };
-            case "requests" -> s.size() == 2 ? "/requests/{requestId}" : "unknown";
+            case "requests" -> s.size() == 2 ? "/requests/{requestId}"
+                    : s.size() == 3 && s.get(2).equals("receipt") ? "/requests/{requestId}/receipt" : "unknown";
+            case "receipt-key" -> s.size() == 1 ? "/receipt-key" : "unknown";
             case "lineage" -> s.size() == 2 && s.get(1).equals("verify") ? "/lineage/verify" : "unknown";
             case "metrics" -> s.size() == 1 ? "/metrics" : "unknown";
             case "health" -> s.size() == 1 ? "/health" : "unknown";
@@ -230,6 +242,8 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "/models/{id}/versions/{v}" -> Reply.json(200, state.version(s.get(1), s.get(3)));
             case "/models/{id}/aliases/{alias}" -> Reply.json(200, state.alias(s.get(1), s.get(3)));
             case "/requests/{requestId}" -> Reply.json(200, state.request(s.get(1)));
+            case "/requests/{requestId}/receipt" -> Reply.json(200, receipts.receipt(s.get(1)));
+            case "/receipt-key" -> Reply.json(200, receipts.publicKey());
             case "/lineage/verify" -> Reply.json(200, verify());
             case "/metrics" -> new Reply(200, prometheus.get(), "text/plain; version=0.0.4; charset=utf-8");
             case "/health" -> health();

@@ -179,6 +179,23 @@ public final class RegistryState {
         return chain;
     }
 
+    /** The lineage events a receipt for one model rests on: its first excluding version's two, and the chain head. */
+    public record ReceiptEvents(LineageEvent candidate, LineageEvent verification, LineageEvent head) {
+    }
+
+    /**
+     * The events recording a version and its verdict, and the model's last event now, or empty while the version
+     * has no verdict. Versions are immutable once recorded, so these match what {@link #request} named.
+     */
+    public synchronized Optional<ReceiptEvents> receiptEvents(String modelId, String versionId) {
+        ModelState model = models.get(modelId);
+        VersionState version = model == null ? null : model.versions.get(versionId);
+        if (version == null || version.recorded == null || version.verification == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReceiptEvents(version.recorded, version.verification, model.last));
+    }
+
     /** The latest training-manifest entry of a subject, if the registry has seen one. */
     public synchronized Optional<ManifestEntry> manifestEntry(String subjectId) {
         return Optional.ofNullable(manifest.get(subjectId));
