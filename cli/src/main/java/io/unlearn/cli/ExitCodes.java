@@ -21,6 +21,8 @@ public final class ExitCodes {
     public static final int LINEAGE_BROKEN = 6;
     /** {@code --wait} or {@code --follow} ran out of time before every request settled. */
     public static final int TIMEOUT = 7;
+    /** {@code receipt --verify}: the receipt's signature, an artifact digest or a lineage event does not match. */
+    public static final int RECEIPT_INVALID = 8;
 
     /** The exit-code section of every {@code --help}. */
     public static final String[] HELP = {
@@ -31,7 +33,8 @@ public final class ExitCodes {
             "4:Kafka, the schema registry or the model-registry is unreachable.",
             "5:The request, model or dead letter is unknown.",
             "6:lineage --verify found a break.",
-            "7:--wait / --follow timed out before every request settled."};
+            "7:--wait / --follow timed out before every request settled.",
+            "8:receipt --verify found a mismatch (signature, artifact digest or lineage event)."};
 
     private ExitCodes() {
     }
