@@ -16,6 +16,8 @@ import io.unlearn.unlearning.spi.Unlearning;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,10 +141,31 @@ public final class Launcher {
                 out.println("   " + m.modelId() + ": " + model.path("versions").size() + " versions, production -> "
                         + model.path("aliases").path("production").asText("(none yet)"));
             }
+            printReceipt(deployment, sent.validRequestIds(), out);
             out.println("== Model registry: " + deployment.modelRegistryUrl() + "/  (try /requests/"
                     + sent.requestIds().get(0) + ")");
             return settled;
         }
+    }
+
+    /** Keeps the signed receipt of the first valid request that has one, and says how to verify it. */
+    private static void printReceipt(LocalDeployment deployment, List<String> requestIds, PrintStream out)
+            throws IOException {
+        for (String id : requestIds) {
+            JsonNode document = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/requests/"
+                    + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/receipt");
+            if (document.has("receipt")) {
+                Path file = deployment.workDir().resolve("receipt-" + id.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+                Files.writeString(file, document.toPrettyString() + "\n");
+                out.println("== Signed receipt of request " + id + " written to " + file + "; check it with");
+                out.println("   bin/unlearn receipt --verify " + file + " --public-key "
+                        + deployment.receiptPublicKeyFile() + " --artifacts " + deployment.artifactDir()
+                        + " --bootstrap-servers " + deployment.bootstrapServers() + " --schema-registry "
+                        + deployment.schemaRegistryUrl() + "   (while the deployment runs: --stay)");
+                return;
+            }
+        }
+        out.println("== No request has a receipt (none was excluded by a model)");
     }
 
     /**
