@@ -1,5 +1,7 @@
 package io.unlearn.registry.receipts;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,8 +30,9 @@ import java.util.Optional;
  * holds, signed with Ed25519 over the canonical form (see {@link Receipts}):
  * <ul>
  *   <li>{@code format}, {@code requestId}, {@code issuedAt};</li>
- *   <li>{@code requestedAt} and {@code deadline}: null, because the registry does not read the deletion requests
- *       themselves and its request view carries neither yet; {@code reason} is left out for the same reason;</li>
+ *   <li>{@code requestedAt}, {@code deadline} and {@code reason}: taken from the request's view as
+ *       {@code GET /requests/{id}} renders it, so they appear once the view carries them; until then (the registry
+ *       does not read the deletion requests themselves) the first two are null and {@code reason} is left out;</li>
  *   <li>{@code models}: per excluding model, {@link Receipts#exclusion} (version, parent, batch, artifact digest,
  *       checks with thresholds and margins, the lineage events of candidate and verification, the chain head);</li>
  *   <li>{@code modelsNotExcluding}: the models the request concerns that do not exclude it yet, with their latest
@@ -41,6 +44,8 @@ import java.util.Optional;
 public final class ReceiptIssuer {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Renders the request view as the REST API does, to take the request's own facts from it. */
+    private static final ObjectMapper VIEWS = new ObjectMapper();
 
     private final RegistryState state;
     private final ReceiptKey key;
@@ -120,8 +125,14 @@ public final class ReceiptIssuer {
         ObjectNode receipt = NODES.objectNode();
         receipt.put(Receipts.FORMAT_FIELD, Receipts.FORMAT);
         receipt.put(Receipts.REQUEST_ID, requestId);
-        receipt.putNull(Receipts.REQUESTED_AT);
-        receipt.putNull(Receipts.DEADLINE);
+        JsonNode view = VIEWS.valueToTree(request);
+        receipt.set(Receipts.REQUESTED_AT, view.path(Receipts.REQUESTED_AT).isMissingNode() ? NODES.nullNode()
+                : view.get(Receipts.REQUESTED_AT));
+        receipt.set(Receipts.DEADLINE, view.path(Receipts.DEADLINE).isMissingNode() ? NODES.nullNode()
+                : view.get(Receipts.DEADLINE));
+        if (view.hasNonNull(Receipts.REASON)) {
+            receipt.set(Receipts.REASON, view.get(Receipts.REASON));
+        }
         receipt.put(Receipts.ISSUED_AT, clock.instant().toString());
         receipt.set(Receipts.MODELS, models);
         ArrayNode pending = receipt.putArray(Receipts.MODELS_NOT_EXCLUDING);
