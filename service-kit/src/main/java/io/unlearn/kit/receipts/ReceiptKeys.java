@@ -67,11 +67,11 @@ public final class ReceiptKeys {
         Path parent = pemFile.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Files.deleteIfExists(pemFile);
-        Files.createFile(pemFile);
         try {
-            Files.setPosixFilePermissions(pemFile, PosixFilePermissions.fromString("rw-------"));
+            // created owner-only, so the private key is never readable by others, not even for a moment
+            Files.createFile(pemFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: the file keeps the directory's default permissions
+            Files.createFile(pemFile); // not a POSIX file system: the directory's default permissions
         }
         Files.writeString(pemFile, pem(PRIVATE_PEM, pair.getPrivate().getEncoded()), StandardCharsets.US_ASCII);
         return new ReceiptKey(pair.getPrivate(), pair.getPublic(), keyId(pair.getPublic()));
