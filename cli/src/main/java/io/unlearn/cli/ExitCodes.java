@@ -23,6 +23,8 @@ public final class ExitCodes {
     public static final int TIMEOUT = 7;
     /** {@code status --overdue} or {@code --due} found a request whose deadline passed while it is still open. */
     public static final int OVERDUE = 8;
+    /** {@code receipt --verify}: the receipt's signature, an artifact digest or a lineage event does not match. */
+    public static final int RECEIPT_INVALID = 9;
 
     /** The exit-code section of every {@code --help}. */
     public static final String[] HELP = {
@@ -34,7 +36,8 @@ public final class ExitCodes {
             "5:The request, model or dead letter is unknown.",
             "6:lineage --verify found a break.",
             "7:--wait / --follow timed out before every request settled.",
-            "8:status --overdue / --due found a request still open after its deadline."};
+            "8:status --overdue / --due found a request still open after its deadline.",
+            "9:receipt --verify found a mismatch (signature, artifact digest or lineage event)."};
 
     private ExitCodes() {
     }

@@ -19,6 +19,8 @@ import io.unlearn.unlearning.spi.Unlearning;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -173,9 +176,11 @@ public final class Launcher {
             out.println("   written to " + report);
 
             console.step("A receipt");
-            summary.receipt(sent.validRequestIds().stream()
+            Optional<String> shown = sent.validRequestIds().stream()
                     .filter(id -> !tracker.latestByModel(id).isEmpty() && tracker.latestByModel(id).values().stream()
-                            .allMatch(s -> s.getState() == RequestState.VERIFIED)).findFirst());
+                            .allMatch(s -> s.getState() == RequestState.VERIFIED)).findFirst();
+            summary.receipt(shown);
+            printReceipt(deployment, shown.map(List::of).orElse(sent.validRequestIds()), out);
             JsonNode lineage = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/lineage/verify");
             console.step("Lineage check: " + lineage.path("status").asText() + " (" + lineage.path("checkedEvents")
                     + " events of " + lineage.path("checkedModels") + " models)");
@@ -187,6 +192,26 @@ public final class Launcher {
             console.step("Model registry web page and REST API: " + deployment.modelRegistryUrl() + "/");
             return settled;
         }
+    }
+
+    /** Keeps the signed receipt of the first valid request that has one, and says how to verify it. */
+    private static void printReceipt(LocalDeployment deployment, List<String> requestIds, PrintStream out)
+            throws IOException {
+        for (String id : requestIds) {
+            JsonNode document = DeletionScenario.getJson(deployment.modelRegistryUrl() + "/requests/"
+                    + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "/receipt");
+            if (document.has("receipt")) {
+                Path file = deployment.workDir().resolve("receipt-" + id.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+                Files.writeString(file, document.toPrettyString() + "\n");
+                out.println("   signed receipt of request " + id + " kept in " + file + "; check it with");
+                out.println("   bin/unlearn receipt --verify " + file + " --public-key "
+                        + deployment.receiptPublicKeyFile() + " --artifacts " + deployment.artifactDir()
+                        + " --bootstrap-servers " + deployment.bootstrapServers() + " --schema-registry "
+                        + deployment.schemaRegistryUrl() + "   (while the deployment runs: --stay)");
+                return;
+            }
+        }
+        out.println("   no request has a signed receipt (none was excluded by a model)");
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.unlearn.launcher;
 
+import io.unlearn.kit.receipts.ReceiptKey;
+import io.unlearn.kit.receipts.ReceiptKeys;
 import io.unlearn.localstack.ChildProcess;
 import io.unlearn.localstack.LocalStackException;
 import io.unlearn.schemas.Topic;
@@ -54,12 +56,15 @@ public final class LocalDeployment implements AutoCloseable {
     private final Map<Service, ChildProcess> processes = new EnumMap<>(Service.class);
     /** The model-registry's {@code http.auth.token}, new for every deployment. */
     private final String registryToken = newToken();
+    /** The model-registry's receipt key (receipt.signing.key.file), kept across runs in the work directory. */
+    private final Path receiptKeyFile;
 
     private LocalDeployment(String bootstrapServers, String schemaRegistryUrl, Path workDir) {
         this.bootstrapServers = bootstrapServers;
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.workDir = workDir;
         this.artifactDir = workDir.resolve("artifacts");
+        this.receiptKeyFile = workDir.resolve("receipt-key.pem");
     }
 
     /**
@@ -73,6 +78,7 @@ public final class LocalDeployment implements AutoCloseable {
         try {
             Files.createDirectories(workDir.resolve("logs"));
             Files.createDirectories(deployment.artifactDir);
+            deployment.prepareReceiptKey();
             deployment.createTopics();
             for (Service service : Service.values()) {
                 deployment.startService(service, overrides.getOrDefault(service, Map.of()), startupTimeout);
@@ -105,6 +111,23 @@ public final class LocalDeployment implements AutoCloseable {
         return registryToken;
     }
 
+    /**
+     * Makes the registry's receipt key on the first run and keeps it, so receipts of earlier runs still verify; its
+     * public key is written beside it for {@code unlearn receipt --verify --public-key}.
+     */
+    private void prepareReceiptKey() throws IOException {
+        ReceiptKey key = Files.exists(receiptKeyFile) ? ReceiptKeys.load(receiptKeyFile)
+                : ReceiptKeys.generate(receiptKeyFile);
+        Files.writeString(receiptPublicKeyFile(), ReceiptKeys.publicKeyPem(key.publicKey()));
+        LOG.info("model-registry signs receipts with key {} ({}; public key {})", key.keyId(), receiptKeyFile,
+                receiptPublicKeyFile());
+    }
+
+    /** The public key of the registry's receipt key (PEM), for {@code unlearn receipt --verify --public-key}. */
+    public Path receiptPublicKeyFile() {
+        return workDir.resolve("receipt-public.pem");
+    }
+
     private static String newToken() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
@@ -114,6 +137,11 @@ public final class LocalDeployment implements AutoCloseable {
     /** The base URL of a service's HTTP endpoint ({@code /health}, {@code /metrics}). */
     public String url(Service service) {
         return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    /** Where settings, logs and the receipt key live. */
+    public Path workDir() {
+        return workDir;
     }
 
     public Path artifactDir() {
@@ -210,6 +238,7 @@ public final class LocalDeployment implements AutoCloseable {
                 s.put("artifact.dir", artifactDir.toString());
                 s.put("topic.replication.factor", "1");
                 s.put("http.auth.token", registryToken);
+                s.put("receipt.signing.key.file", receiptKeyFile.toString());
             }
             case STREAM_PROCESSOR -> {
                 s.put("state.dir", workDir.resolve("stream-processor-state").toString());

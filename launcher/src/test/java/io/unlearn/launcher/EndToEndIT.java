@@ -1,6 +1,8 @@
 package io.unlearn.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.unlearn.kit.receipts.ReceiptKeys;
+import io.unlearn.kit.receipts.Receipts;
 import io.unlearn.launcher.scenario.BaseModels;
 import io.unlearn.launcher.scenario.DeletionScenario;
 import io.unlearn.launcher.scenario.LatencyReport;
@@ -45,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -162,6 +165,22 @@ class EndToEndIT {
                 .anyMatch(s -> s.getState() == RequestState.DUPLICATE_OF), "the re-sent request is a duplicate");
 
         assertEquals("OK", get("/lineage/verify").path("status").asText());
+        // The registry the launcher configured signs receipts: one for a verified request names its excluding
+        // version and verifies under the published receipt key.
+        String verified = sent.validRequestIds().get(0);
+        JsonNode document = get("/requests/" + verified + "/receipt");
+        JsonNode key = get("/receipt-key");
+        assertTrue(Receipts.signatureHolds(document.path("receipt"), Base64.getDecoder().decode(
+                document.path("signature").path("value").asText()), ReceiptKeys.readPublicKey(key.path("pem")
+                .asText())), () -> verified + " receipt: " + document);
+        for (RequestStatus status : tracker.latestByModel(verified).values()) {
+            boolean attested = false;
+            for (JsonNode m : document.path("receipt").path("models")) {
+                attested |= m.path("modelId").asText().equals(status.getModelId())
+                        && m.path("versionId").asText().equals(status.getVersionId());
+            }
+            assertTrue(attested, () -> status + " not in the receipt " + document);
+        }
         for (String model : List.of(CLASSIFIER, DKVB, DUAL)) {
             JsonNode view = get("/models/" + model);
             String newestPassed = null;

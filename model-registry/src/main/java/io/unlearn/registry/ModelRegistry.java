@@ -5,15 +5,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.receipts.ReceiptKey;
+import io.unlearn.kit.receipts.ReceiptKeys;
 import io.unlearn.registry.errors.ModelRegistryException;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.http.BearerAuth;
 import io.unlearn.registry.http.Registrar;
 import io.unlearn.registry.http.RegistryHttpServer;
+import io.unlearn.registry.receipts.ReceiptIssuer;
 import io.unlearn.registry.kafka.LineageWriter;
 import io.unlearn.registry.kafka.RegistryTopics;
 import io.unlearn.registry.kafka.StateReader;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.recording.LineageRecorder;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;
@@ -27,10 +30,12 @@ import org.slf4j.LoggerFactory;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,6 +81,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     private RegistryHttpServer startServices(ModelRegistryConfig config, SchemaRegistryClient schemas,
                                              ObjectMapper json) {
+        ReceiptIssuer receipts = receiptIssuer(config); // a bad key fails start-up before any network call
         RegistryTopics.ensure(config);
         StateReader reader = new StateReader(config, schemas, state, meters);
         toClose.add(reader);
@@ -97,10 +103,28 @@ public final class ModelRegistry implements AutoCloseable {
                 new RegistrationParser(json, config.artifactMaxBytes()), registrar, new LineageVerifier(artifacts),
                 meters, meters::scrape, () -> healthProblems(reader, writer), json, config.artifactMaxBytes(),
                 config.httpAuthToken().map(token -> BearerAuth.token(token, config.httpAuthReads()))
-                        .orElseGet(BearerAuth::disabled));
+                        .orElseGet(BearerAuth::disabled), receipts);
         toClose.add(server);
         server.start();
         return server;
+    }
+
+    private ReceiptIssuer receiptIssuer(ModelRegistryConfig config) {
+        Optional<Path> file = config.receiptSigningKeyFile();
+        if (file.isEmpty()) {
+            String why = ModelRegistryConfig.RECEIPT_SIGNING_KEY_FILE_CONFIG + " is not set: this registry issues no"
+                    + " deletion receipts (set it to an Ed25519 private key in PKCS#8 PEM and restart)";
+            LOG.warn("{}; GET /requests/{id}/receipt and GET /receipt-key answer 503", why);
+            return ReceiptIssuer.disabled(why);
+        }
+        try {
+            ReceiptKey key = ReceiptKeys.load(file.get());
+            LOG.info("Signing deletion receipts with Ed25519 key {} from {}", key.keyId(), file.get());
+            return ReceiptIssuer.signingWith(key, state, Clock.systemUTC());
+        } catch (IOException e) {
+            throw new ModelRegistryException("cannot read the receipt key " + file.get() + " ("
+                    + ModelRegistryConfig.RECEIPT_SIGNING_KEY_FILE_CONFIG + "): " + e, e);
+        }
     }
 
     /**

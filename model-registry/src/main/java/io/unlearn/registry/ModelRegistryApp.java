@@ -26,7 +26,9 @@ import java.util.concurrent.CountDownLatch;
  * Settings come from the optional properties file, then from environment variables {@code MODEL_REGISTRY_<KEY>}
  * (key upper-cased, dots as underscores: {@code MODEL_REGISTRY_HTTP_PORT=9000}); it needs
  * {@code MODEL_REGISTRY_HTTP_AUTH_TOKEN} (or {@code http.auth.token}), the bearer token of {@code POST /models},
- * or an explicit {@code http.auth.disabled=true}; {@code --print-config-docs}
+ * or an explicit {@code http.auth.disabled=true}; to issue signed deletion receipts it needs a key
+ * ({@code openssl genpkey -algorithm ed25519 -out receipt-key.pem}, then
+ * {@code MODEL_REGISTRY_RECEIPT_SIGNING_KEY_FILE=receipt-key.pem}); {@code --print-config-docs}
  * prints every setting as an HTML table. It creates missing topics ({@code unlearning.lineage} with
  * {@code retention.ms=-1}, {@code unlearning.training-manifest} compacted, {@code unlearning.candidates},
  * {@code unlearning.verifications}, {@code unlearning.request-status}, {@code unlearning.dead-letter}), replays
@@ -36,6 +38,7 @@ import java.util.concurrent.CountDownLatch;
  * curl -s -XPOST localhost:8082/models -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
  *     -d @base-model.json                                        # body: see RegistrationParser
  * curl -s localhost:8082/requests/r-42
+ * curl -s localhost:8082/requests/r-42/receipt                  # signed; 409 until a model excludes r-42
  * curl -s localhost:8082/lineage/verify
  * }</pre>
  */

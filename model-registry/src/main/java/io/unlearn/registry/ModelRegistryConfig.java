@@ -2,6 +2,7 @@ package io.unlearn.registry;
 
 import io.unlearn.kit.config.ClientSecurity;
 import io.unlearn.kit.config.SettingsCheck;
+import io.unlearn.kit.receipts.ReceiptKeys;
 import io.unlearn.registry.errors.InvalidConfigException;
 import io.unlearn.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +69,13 @@ public final class ModelRegistryConfig extends AbstractConfig {
     private static final String HTTP_AUTH_READS_DOC = "Whether reads need the token too: open (anyone may GET) or"
             + " token (every path but /health needs http.auth.token; the web page then cannot load its data, and"
             + " the worker and verifier need model.registry.auth.token). Default open.";
+
+    public static final String RECEIPT_SIGNING_KEY_FILE_CONFIG = "receipt.signing.key.file";
+    private static final String RECEIPT_SIGNING_KEY_FILE_DOC = "Ed25519 private key (PKCS#8 PEM, e.g. from openssl"
+            + " genpkey -algorithm ed25519 -out receipt-key.pem) the registry signs deletion receipts with"
+            + " (GET /requests/{id}/receipt; its public key at GET /receipt-key). Keep it readable by the registry"
+            + " only, and keep it: receipts are verified against its public key. No default: without it the registry"
+            + " runs but issues no receipts (both paths answer 503 and say why); it never makes a key itself.";
 
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the REST API; 0 picks a free port.";
@@ -196,6 +205,8 @@ public final class ModelRegistryConfig extends AbstractConfig {
             .define(HTTP_AUTH_DISABLED_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, HTTP_AUTH_DISABLED_DOC)
             .define(HTTP_AUTH_READS_CONFIG, Type.STRING, ReadAccess.OPEN.value(), ConfigDef.ValidString.in(
                     ReadAccess.OPEN.value(), ReadAccess.TOKEN.value()), Importance.MEDIUM, HTTP_AUTH_READS_DOC)
+            .define(RECEIPT_SIGNING_KEY_FILE_CONFIG, Type.STRING, null, Importance.MEDIUM,
+                    RECEIPT_SIGNING_KEY_FILE_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8082, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(REGISTRY_ID_CONFIG, Type.STRING, "model-registry", NON_BLANK, Importance.MEDIUM, REGISTRY_ID_DOC)
             .define(ARTIFACT_MAX_BYTES_CONFIG, Type.LONG, 64L * 1024 * 1024, Range.between(1, Integer.MAX_VALUE - 16),
@@ -241,7 +252,9 @@ public final class ModelRegistryConfig extends AbstractConfig {
                 FORCED_PRODUCER, List.of(LINEAGE_TOPIC_CONFIG, CANDIDATES_TOPIC_CONFIG, VERIFICATIONS_TOPIC_CONFIG,
                 REQUEST_STATUS_TOPIC_CONFIG, TRAINING_MANIFEST_TOPIC_CONFIG, DEAD_LETTER_TOPIC_CONFIG)));
         if (problems.isEmpty()) {
-            problems.addAll(authProblems(new ModelRegistryConfig(props)));
+            ModelRegistryConfig config = new ModelRegistryConfig(props);
+            problems.addAll(authProblems(config));
+            problems.addAll(receiptKeyProblems(config));
         }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
@@ -271,6 +284,23 @@ public final class ModelRegistryConfig extends AbstractConfig {
                     + ", but " + HTTP_AUTH_DISABLED_CONFIG + "=true");
         }
         return problems;
+    }
+
+    /** A receipt key that is set must be readable and an Ed25519 key: a typo must not silently turn receipts off. */
+    private static List<String> receiptKeyProblems(ModelRegistryConfig config) {
+        Optional<Path> file = config.receiptSigningKeyFile();
+        if (file.isEmpty()) {
+            return List.of();
+        }
+        try {
+            ReceiptKeys.load(file.get());
+            return List.of();
+        } catch (IOException e) {
+            return List.of(RECEIPT_SIGNING_KEY_FILE_CONFIG + "=" + file.get() + ": cannot read it (" + e
+                    + "); fix the path, or remove the key to run without receipts");
+        } catch (IllegalArgumentException e) {
+            return List.of(RECEIPT_SIGNING_KEY_FILE_CONFIG + "=" + file.get() + ": " + e.getMessage());
+        }
     }
 
     /** The configuration reference as an HTML table (ModelRegistryApp --print-config-docs). */
@@ -308,6 +338,12 @@ public final class ModelRegistryConfig extends AbstractConfig {
     /** @return {@code http.auth.reads} */
     public ReadAccess httpAuthReads() {
         return ReadAccess.parse(getString(HTTP_AUTH_READS_CONFIG));
+    }
+
+    /** @return {@code receipt.signing.key.file}; empty when receipts are off */
+    public Optional<Path> receiptSigningKeyFile() {
+        String file = getString(RECEIPT_SIGNING_KEY_FILE_CONFIG);
+        return file == null || file.isBlank() ? Optional.empty() : Optional.of(Path.of(file.strip()));
     }
 
     public int httpPort() {

@@ -2,9 +2,12 @@ package io.unlearn.registry;
 
 import io.unlearn.registry.errors.InvalidConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,6 +47,21 @@ class ModelRegistryConfigTest {
         assertTrue(e.getMessage().contains("http.auth.disabled=true: contradicts the http.auth.token"), e.getMessage());
         assertTrue(e.getMessage().contains("http.auth.reads=token: needs http.auth.token"), e.getMessage());
         assertFalse(e.getMessage().contains(TOKEN), e.getMessage());
+    }
+
+    @Test
+    void shouldReportAReceiptKeyFileThatIsMissingOrNotAnEd25519Key(@TempDir Path dir) throws Exception {
+        Path notAKey = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                + "-----END PRIVATE KEY-----\n");
+
+        for (Path file : List.of(dir.resolve("missing.pem"), notAKey)) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> ModelRegistryConfig.load(
+                    Map.of("http.auth.token", TOKEN, "receipt.signing.key.file", file.toString())));
+
+            assertTrue(e.getMessage().contains("receipt.signing.key.file=" + file + ": "), e.getMessage());
+        }
+        assertTrue(ModelRegistryConfig.load(Map.of("http.auth.token", TOKEN)).receiptSigningKeyFile().isEmpty(),
+                "receipts are off by default");
     }
 
     @Test

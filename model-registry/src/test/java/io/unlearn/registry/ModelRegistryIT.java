@@ -3,7 +3,7 @@ package io.unlearn.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.unlearn.localstack.SharedStack;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
-import io.unlearn.registry.lineage.LineageHashes;
+import io.unlearn.kit.lineage.LineageHashes;
 import io.unlearn.schemas.SchemaRegistryClient;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.deadletter.DeadLetterHeaders;

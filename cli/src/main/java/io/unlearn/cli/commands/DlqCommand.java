@@ -3,20 +3,17 @@ package io.unlearn.cli.commands;
 import io.unlearn.cli.ConnectionOptions;
 import io.unlearn.cli.ExitCodes;
 import io.unlearn.cli.Table;
+import io.unlearn.cli.TopicSnapshot;
 import io.unlearn.cli.errors.CliException;
 import io.unlearn.cli.errors.NotFoundException;
 import io.unlearn.schemas.Topics;
 import io.unlearn.schemas.deadletter.DeadLetterHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +28,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -243,39 +239,11 @@ public final class DlqCommand implements Runnable {
 
     /** Every committed record of the dead-letter topic up to its end when called, filtered by source topic. */
     static List<ConsumerRecord<byte[], byte[]>> read(ConnectionOptions connection, DeadLetterOptions options) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(connection.consumerSettings(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(options.topic);
-            if (partitions == null || partitions.isEmpty()) {
-                throw new NotFoundException("topic " + options.topic + " does not exist (no stage has dead-lettered "
-                        + "anything yet, or --topic is wrong)");
-            }
-            List<TopicPartition> assigned = partitions.stream()
-                    .map(p -> new TopicPartition(options.topic, p.partition())).toList();
-            consumer.assign(assigned);
-            consumer.seekToBeginning(assigned);
-            Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
-            Set<TopicPartition> open = new LinkedHashSet<>(assigned);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (true) {
-                open.removeIf(tp -> consumer.position(tp) >= end.get(tp));
-                if (open.isEmpty()) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new CliException(ExitCodes.UNAVAILABLE, "reading " + options.topic + " to its end took over"
-                            + " 60 s; partitions still open: " + open);
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition())) && (options.sourceTopic == null
-                            || options.sourceTopic.equals(DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.TOPIC)))) {
-                        records.add(r);
-                    }
-                }
-            }
-        }
-        return records;
+        return TopicSnapshot.read(connection, options.topic, "topic " + options.topic + " does not exist (no stage has"
+                        + " dead-lettered anything yet, or --topic is wrong)").stream()
+                .filter(r -> options.sourceTopic == null || options.sourceTopic.equals(
+                        DeadLetterHeaders.text(r.headers(), DeadLetterHeaders.TOPIC)))
+                .toList();
     }
 
     static String entry(ConsumerRecord<?, ?> r) {

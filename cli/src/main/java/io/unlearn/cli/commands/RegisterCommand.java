@@ -68,7 +68,7 @@ public final class RegisterCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.ERROR, "cannot encode the registration: " + e.getMessage());
         }
-        JsonNode reply = answer.body();
+        JsonNode reply = answer.body() == null ? JSON.missingNode() : answer.body();
         switch (answer.status()) {
             case 201 -> {
                 out.printf("registered %s (%s), base version %s, %d KiB artifact%n",
@@ -82,17 +82,17 @@ public final class RegisterCommand implements Callable<Integer> {
                 if (reply.path("problems").isArray() && !reply.path("problems").isEmpty()) {
                     reply.path("problems").forEach(p -> err.println("  - " + p.asText()));
                 } else {
-                    err.println("  " + reply.path("error").asText(reply.toString()));
+                    err.println("  " + answer.error());
                 }
                 err.flush();
                 return ExitCodes.REJECTED;
             }
             case 401 -> throw new CliException(ExitCodes.REJECTED, "the model-registry refused the credential (HTTP"
                     + " 401): set env UNLEARN_REGISTRY_TOKEN to its http.auth.token");
-            case 409 -> throw new CliException(ExitCodes.REJECTED, "model '" + body.path("modelId").asText() + "' is registered already: "
-                            + reply.path("error").asText(reply.toString()));
+            case 409 -> throw new CliException(ExitCodes.REJECTED, "model '" + body.path("modelId").asText()
+                    + "' is registered already: " + answer.error());
             default -> throw new CliException(ExitCodes.UNAVAILABLE, "the model-registry answered HTTP "
-                    + answer.status() + ": " + reply);
+                    + answer.status() + ": " + answer.error());
         }
     }
 

@@ -8,13 +8,16 @@ import io.micrometer.core.instrument.Timer;
 import io.unlearn.registry.errors.InvalidQueryException;
 import io.unlearn.registry.errors.InvalidRegistrationException;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
+import io.unlearn.registry.errors.NotExcludedException;
 import io.unlearn.registry.errors.NotFoundException;
+import io.unlearn.registry.errors.ReceiptsDisabledException;
 import io.unlearn.registry.errors.RegistryUnavailableException;
 import io.unlearn.registry.errors.RequestTooLargeException;
-import io.unlearn.registry.lineage.ChainBreak;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.ChainBreak;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.registration.RegistrationParser;
+import io.unlearn.registry.receipts.ReceiptIssuer;
 import io.unlearn.registry.state.RegistryState;
 import io.unlearn.registry.observability.ModelRegistryMetrics;
 import io.unlearn.schemas.v1.LineageEvent;
@@ -55,6 +58,9 @@ import java.util.function.Supplier;
  * GET  /requests/{requestId}              status history, deadline, and the first version that excludes the request
  * GET  /deadlines?within=P7D              open requests due within the window (ISO-8601, default P7D) or overdue,
  *                                         earliest first, and the requests settled after their deadline (late)
+ * GET  /requests/{requestId}/receipt      the signed deletion receipt (see {@link ReceiptIssuer}): 404 unknown request,
+ *                                         409 no model excludes it yet, 503 no receipt key configured
+ * GET  /receipt-key                       the public key receipts are signed with, and its key id (503 without one)
  * GET  /lineage/verify                    re-checks every chain and stored artifact: {"status":"OK"} or the break
  * GET  /metrics                           Prometheus text format
  * GET  /health                            200 {"status":"UP"} while it follows the log, else 503 with the reasons
@@ -63,8 +69,9 @@ import java.util.function.Supplier;
  * Errors are JSON {@code {"error": "...", "problems": [...]}}: 400 malformed or invalid body (every problem listed)
  * or query parameter,
  * 401 missing or wrong credential (with {@code WWW-Authenticate}), 404 unknown model, version, alias, request or
- * path, 405 wrong method, 409 model already registered, 413 body too large, 415 a POST whose body is not declared
- * {@code application/json}, 503 registry not ready.
+ * path, 405 wrong method, 409 model already registered or receipt asked for a request no model excludes yet, 413 body
+ * too large, 415 a POST whose body is not declared {@code application/json}, 503 registry not ready or issuing no
+ * receipts. Receipts and the receipt key are reads: {@code http.auth.reads} applies to them as to every GET.
  *
  * <p><b>Credentials.</b> {@code POST /models} needs {@code Authorization: Bearer <http.auth.token>} (see
  * {@link BearerAuth}); with {@code http.auth.reads=token} so does every GET but {@code /health}, which probes must
@@ -87,6 +94,7 @@ public final class RegistryHttpServer implements AutoCloseable {
     private final ObjectMapper json;
     private final long maxBodyBytes;
     private final BearerAuth auth;
+    private final ReceiptIssuer receipts;
 
     /**
      * Binds to {@code host:port} (port 0 picks a free one); call {@link #start()} to serve.
@@ -95,12 +103,14 @@ public final class RegistryHttpServer implements AutoCloseable {
      * @param prometheus       the Prometheus scrape text, for GET /metrics
      * @param healthProblems   why the registry cannot keep its state current (empty while it can), for GET /health
      * @param auth             who may write and read
+     * @param receipts         issues signed receipts (or refuses to, without a receipt key)
      */
     public RegistryHttpServer(String host, int port, RegistryState state, RegistrationParser parser,
                               Registrar registrar, LineageVerifier verifier, MeterRegistry meters,
                               Supplier<String> prometheus, Supplier<List<String>> healthProblems, ObjectMapper json,
-                              long maxArtifactBytes, BearerAuth auth) {
+                              long maxArtifactBytes, BearerAuth auth, ReceiptIssuer receipts) {
         this.auth = auth;
+        this.receipts = receipts;
         this.state = state;
         this.parser = parser;
         this.registrar = registrar;
@@ -159,11 +169,11 @@ public final class RegistryHttpServer implements AutoCloseable {
             reply = error(400, e.getMessage(), List.of());
         } catch (NotFoundException e) {
             reply = error(404, e.getMessage(), List.of());
-        } catch (ModelAlreadyRegisteredException e) {
+        } catch (ModelAlreadyRegisteredException | NotExcludedException e) {
             reply = error(409, e.getMessage(), List.of());
         } catch (RequestTooLargeException e) {
             reply = error(413, e.getMessage(), List.of());
-        } catch (RegistryUnavailableException e) {
+        } catch (RegistryUnavailableException | ReceiptsDisabledException e) {
             reply = error(503, e.getMessage(), List.of());
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", method, path, e);
@@ -196,8 +206,10 @@ public final class RegistryHttpServer implements AutoCloseable {
                         : s.get(2).equals("aliases") ? "/models/{id}/aliases/{alias}" : "unknown";
                 default -> "unknown";
             };
-            case "requests" -> s.size() == 2 ? "/requests/{requestId}" : "unknown";
             case "deadlines" -> s.size() == 1 ? "/deadlines" : "unknown";
+            case "requests" -> s.size() == 2 ? "/requests/{requestId}"
+                    : s.size() == 3 && s.get(2).equals("receipt") ? "/requests/{requestId}/receipt" : "unknown";
+            case "receipt-key" -> s.size() == 1 ? "/receipt-key" : "unknown";
             case "lineage" -> s.size() == 2 && s.get(1).equals("verify") ? "/lineage/verify" : "unknown";
             case "metrics" -> s.size() == 1 ? "/metrics" : "unknown";
             case "health" -> s.size() == 1 ? "/health" : "unknown";
@@ -244,6 +256,8 @@ public final class RegistryHttpServer implements AutoCloseable {
             case "/models/{id}/aliases/{alias}" -> Reply.json(200, state.alias(s.get(1), s.get(3)));
             case "/requests/{requestId}" -> Reply.json(200, state.request(s.get(1)));
             case "/deadlines" -> Reply.json(200, state.deadlines(window(exchange), Instant.now()));
+            case "/requests/{requestId}/receipt" -> Reply.json(200, receipts.receipt(s.get(1)));
+            case "/receipt-key" -> Reply.json(200, receipts.publicKey());
             case "/lineage/verify" -> Reply.json(200, verify());
             case "/metrics" -> new Reply(200, prometheus.get(), "text/plain; version=0.0.4; charset=utf-8");
             case "/health" -> health();

@@ -1,5 +1,6 @@
 package io.unlearn.registry.lineage;
 
+import io.unlearn.kit.lineage.LineageHashes;
 import io.unlearn.schemas.v1.LineageEvent;
 
 import java.util.HashMap;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.registry.errors.ModelAlreadyRegisteredException;
 import io.unlearn.registry.lineage.LineageChain;
-import io.unlearn.registry.lineage.LineageDetails;
+import io.unlearn.kit.lineage.LineageDetails;
 import io.unlearn.registry.registration.BaseModelRegistration;
 import io.unlearn.registry.state.RegistryState;
 import io.unlearn.schemas.v1.CandidateVersion;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.unlearn.registry.errors.NotFoundException;
 import io.unlearn.registry.lineage.LineageChain;
-import io.unlearn.registry.lineage.LineageDetails;
-import io.unlearn.registry.lineage.LineageHashes;
+import io.unlearn.kit.lineage.LineageDetails;
+import io.unlearn.kit.lineage.LineageHashes;
 import io.unlearn.registry.state.Views.AliasView;
 import io.unlearn.registry.state.Views.Attempt;
 import io.unlearn.registry.state.Views.DeadlinesView;
@@ -189,6 +189,23 @@ public final class RegistryState {
             }
         }
         return chain;
+    }
+
+    /** The lineage events a receipt for one model rests on: its first excluding version's two, and the chain head. */
+    public record ReceiptEvents(LineageEvent candidate, LineageEvent verification, LineageEvent head) {
+    }
+
+    /**
+     * The events recording a version and its verdict, and the model's last event now, or empty while the version
+     * has no verdict. Versions are immutable once recorded, so these match what {@link #request} named.
+     */
+    public synchronized Optional<ReceiptEvents> receiptEvents(String modelId, String versionId) {
+        ModelState model = models.get(modelId);
+        VersionState version = model == null ? null : model.versions.get(versionId);
+        if (version == null || version.recorded == null || version.verification == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ReceiptEvents(version.recorded, version.verification, model.last));
     }
 
     /** The latest training-manifest entry of a subject, if the registry has seen one. */

@@ -6,7 +6,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.unlearn.registry.ReadAccess;
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.LineageVerifier;
+import io.unlearn.kit.receipts.ReceiptKeys;
+import io.unlearn.kit.receipts.Receipts;
+import io.unlearn.registry.receipts.ReceiptIssuer;
 import io.unlearn.registry.registration.RegistrationParser;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
@@ -23,12 +26,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static io.unlearn.registry.RegistryFixtures.JSON;
+import static io.unlearn.registry.RegistryFixtures.T0;
 import static io.unlearn.registry.RegistryFixtures.candidate;
 import static io.unlearn.registry.RegistryFixtures.registrationJson;
 import static io.unlearn.registry.RegistryFixtures.verification;
@@ -40,6 +47,9 @@ class RegistryHttpServerTest {
 
     @TempDir
     Path artifactDir;
+
+    @TempDir
+    Path keyDir;
 
     private InMemoryRegistry registry;
     private RegistryHttpServer server;
@@ -55,6 +65,10 @@ class RegistryHttpServerTest {
     }
 
     private void start(BearerAuth auth) throws IOException {
+        start(auth, true);
+    }
+
+    private void start(BearerAuth auth, boolean receiptKey) throws IOException {
         if (server != null) {
             server.close();
         }
@@ -63,7 +77,9 @@ class RegistryHttpServerTest {
         meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         server = new RegistryHttpServer("127.0.0.1", 0, registry.state, new RegistrationParser(JSON, 4096),
                 registry::register, new LineageVerifier(artifacts), meters, meters::scrape, () -> health, JSON, 4096,
-                auth);
+                auth, receiptKey ? ReceiptIssuer.signingWith(ReceiptKeys.generate(keyDir.resolve("receipt-key.pem")),
+                        registry.state, Clock.fixed(T0.plusSeconds(3600), ZoneOffset.UTC))
+                        : ReceiptIssuer.disabled("receipt.signing.key.file is not set"));
         server.start();
     }
 
@@ -158,7 +174,7 @@ class RegistryHttpServerTest {
         start(BearerAuth.token(TOKEN, ReadAccess.TOKEN));
         post("/models", registrationJson("m1", "weights"));
 
-        for (String path : List.of("/models", "/models/m1", "/lineage/verify", "/metrics")) {
+        for (String path : List.of("/models", "/models/m1", "/lineage/verify", "/metrics", "/receipt-key")) {
             assertEquals(401, get(path).statusCode(), path);
             assertEquals(401, getWithToken(path, "wrong-token-0123456789").statusCode(), path);
             assertEquals(200, getWithToken(path, TOKEN).statusCode(), path);
@@ -314,6 +330,55 @@ class RegistryHttpServerTest {
     private static RequestStatus status(String requestId, RequestState state, Instant deadline, Instant at) {
         return RequestStatus.newBuilder().setRequestId(requestId).setState(state).setModelId("m1")
                 .setStage("stream-processor").setAt(at).setDeadline(deadline).build();
+    }
+
+    @Test
+    void shouldIssueASignedReceiptOnlyOnceAVersionThatExcludesTheRequestPassed() throws Exception {
+        // Given a candidate that excludes r-1, not yet verified
+        post("/models", registrationJson("m1", "weights"));
+        String digest = registry.store("v1");
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", digest, "r-1"));
+
+        // Then there is nothing to attest yet (409), and an unknown request is 404
+        HttpResponse<String> early = get("/requests/r-1/receipt");
+        assertEquals(409, early.statusCode(), early.body());
+        assertTrue(JSON.readTree(early.body()).get("error").asText().startsWith("no model excludes deletion"
+                + " request 'r-1' yet"), early.body());
+        assertEquals(404, get("/requests/r-unknown/receipt").statusCode());
+
+        // When the candidate passes
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.PASSED, "r-1"));
+        JsonNode document = JSON.readTree(get("/requests/r-1/receipt").body());
+        JsonNode key = JSON.readTree(get("/receipt-key").body());
+
+        // Then the receipt names the version, its digest, its events and checks, and its signature holds under the
+        // published key
+        JsonNode model = document.get("receipt").get("models").get(0);
+        assertEquals("v1", model.get("versionId").asText());
+        assertEquals(digest, model.get("artifactDigest").asText());
+        assertEquals(1, model.get("candidateRecorded").get("sequence").asLong());
+        assertEquals(2, model.get("verificationRecorded").get("sequence").asLong());
+        assertEquals(3, model.get("lineageHead").get("sequence").asLong(), "the production alias moved last");
+        assertEquals(0.2, model.get("checks").get(0).get("threshold").asDouble());
+        assertEquals(key.get("keyId").asText(), document.get("signature").get("keyId").asText());
+        assertEquals("Ed25519", key.get("algorithm").asText());
+        assertTrue(Receipts.signatureHolds(document.get("receipt"),
+                Base64.getDecoder().decode(document.get("signature").get("value").asText()),
+                ReceiptKeys.readPublicKey(key.get("pem").asText())));
+    }
+
+    @Test
+    void shouldAnswer503SayingWhyWhenTheRegistryHasNoReceiptKey() throws Exception {
+        start(BearerAuth.token(TOKEN, ReadAccess.OPEN), false);
+        post("/models", registrationJson("m1", "weights"));
+        registry.candidate(candidate("m1", "v1", "base", "m1-0001", registry.store("v1"), "r-1"));
+        registry.verification(verification("m1", "v1", "m1-0001", Verdict.PASSED, "r-1"));
+
+        for (String path : List.of("/requests/r-1/receipt", "/receipt-key")) {
+            HttpResponse<String> response = get(path);
+            assertEquals(503, response.statusCode(), path);
+            assertTrue(response.body().contains("receipt.signing.key.file is not set"), response.body());
+        }
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.unlearn.registry.lineage;
 
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
+import io.unlearn.kit.lineage.ChainBreak;
+import io.unlearn.kit.lineage.LineageHashes;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.schemas.v1.LineageEvent;
 import io.unlearn.schemas.v1.LineageEventType;
 import org.junit.jupiter.api.BeforeEach;

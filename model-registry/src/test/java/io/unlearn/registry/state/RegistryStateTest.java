@@ -3,7 +3,7 @@ package io.unlearn.registry.state;
 import io.unlearn.registry.RegistryFixtures.InMemoryRegistry;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.registry.errors.NotFoundException;
-import io.unlearn.registry.lineage.LineageVerifier;
+import io.unlearn.kit.lineage.LineageVerifier;
 import io.unlearn.registry.state.Views.Attempt;
 import io.unlearn.registry.state.Views.DeadlinesView;
 import io.unlearn.registry.state.Views.DueRequest;

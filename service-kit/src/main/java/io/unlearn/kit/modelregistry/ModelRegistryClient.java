@@ -75,8 +75,29 @@ public final class ModelRegistryClient {
         return get(path);
     }
 
-    /** The status and body of an answer to a write; the body as JSON when it is JSON, else as a text node. */
+    /** An HTTP answer: its status and its JSON body (null when the body is not JSON). */
     public record Answer(int status, JsonNode body) {
+
+        /** The {@code error} message of an error body, or the status alone. */
+        public String error() {
+            JsonNode error = body == null ? null : body.get("error");
+            return error == null || error.isNull() ? "HTTP " + status : error.asText();
+        }
+    }
+
+    /**
+     * The answer to {@code GET path}, whatever its status: for documents whose 404, 409 and 503 carry meaning the
+     * caller tells apart (a receipt). Only connection failures are retried, as in {@link #model}.
+     */
+    public Answer answer(String path) {
+        HttpResponse<String> response = send(path, false);
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        return new Answer(response.statusCode(), body);
     }
 
     /**
@@ -97,9 +118,9 @@ public final class ModelRegistryClient {
             try {
                 parsed = JSON.readTree(response.body());
             } catch (IOException notJson) {
-                parsed = JSON.getNodeFactory().textNode(response.body());
+                parsed = null;
             }
-            return new Answer(response.statusCode(), parsed == null ? JSON.missingNode() : parsed);
+            return new Answer(response.statusCode(), parsed);
         } catch (IOException e) {
             throw new ModelRegistryUnavailableException("POST " + baseUrl + path + " got no answer: " + e
                     + "; is the registry running?", e);
@@ -110,6 +131,26 @@ public final class ModelRegistryClient {
     }
 
     private Optional<JsonNode> get(String path) {
+        HttpResponse<String> response = send(path, true);
+        int status = response.statusCode();
+        if (status == 404) {
+            return Optional.empty();
+        }
+        if (status != 200) {
+            throw new ModelRegistryUnavailableException("GET " + baseUrl + path + " answered HTTP " + status
+                    + ": " + abbreviate(response.body()) + (status == 401 ? "; the registry needs its token for"
+                    + " reads (http.auth.reads=token): set model.registry.auth.token" : ""), null);
+        }
+        try {
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new ModelRegistryUnavailableException("GET " + baseUrl + path + " answered unreadable JSON: "
+                    + abbreviate(response.body()), e);
+        }
+    }
+
+    /** GET with doubling backoff over connection failures and, if asked, 5xx answers. */
+    private HttpResponse<String> send(String path, boolean retryServerErrors) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(requestTimeout)
                 .header("Accept", "application/json").GET();
         if (authorization != null) {
@@ -135,26 +176,12 @@ public final class ModelRegistryClient {
                 Thread.currentThread().interrupt();
                 throw new ModelRegistryUnavailableException("interrupted during GET " + baseUrl + path, e);
             }
-            int status = response.statusCode();
-            if (status == 404) {
-                return Optional.empty();
-            }
-            if (status >= 500) {
-                lastProblem = "HTTP " + status + " " + abbreviate(response.body());
+            if (retryServerErrors && response.statusCode() >= 500) {
+                lastProblem = "HTTP " + response.statusCode() + " " + abbreviate(response.body());
                 lastCause = null;
                 continue;
             }
-            if (status != 200) {
-                throw new ModelRegistryUnavailableException("GET " + baseUrl + path + " answered HTTP " + status
-                        + ": " + abbreviate(response.body()) + (status == 401 ? "; the registry needs its token for"
-                        + " reads (http.auth.reads=token): set model.registry.auth.token" : ""), null);
-            }
-            try {
-                return Optional.of(JSON.readTree(response.body()));
-            } catch (IOException e) {
-                throw new ModelRegistryUnavailableException("GET " + baseUrl + path + " answered unreadable JSON: "
-                        + abbreviate(response.body()), e);
-            }
+            return response;
         }
         throw new ModelRegistryUnavailableException("model-registry at " + baseUrl + " failed GET " + path + " "
                 + (MAX_RETRIES + 1) + " times; last problem: " + lastProblem + "; is the registry running?",

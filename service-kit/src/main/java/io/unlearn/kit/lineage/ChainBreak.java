@@ -1,4 +1,4 @@
-package io.unlearn.registry.lineage;
+package io.unlearn.kit.lineage;
 
 /**
  * The first place where a model's lineage stops proving itself.

@@ -1,4 +1,4 @@
-package io.unlearn.registry.lineage;
+package io.unlearn.kit.lineage;
 
 import io.unlearn.kit.artifacts.ArtifactStore;
 import io.unlearn.schemas.v1.LineageEvent;
@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,13 +17,24 @@ import java.util.Set;
  * Re-checks lineage from scratch: for each model, sequences run 0, 1, 2, ... without gaps; each event's
  * {@code previousEventHash} equals the hash of the event before it; each artifact an event names is stored
  * and its bytes still hash to the digest. Reports the first break in log order, or nothing if all holds.
+ * {@link #linksOnly()} checks sequences and hashes without an artifact store, for a reader (the CLI checking a
+ * receipt) that has the lineage topic but perhaps not the artifact directory.
  */
 public final class LineageVerifier {
 
-    private final ArtifactStore artifacts;
+    private final ArtifactStore artifacts; // null: links only
 
     public LineageVerifier(ArtifactStore artifacts) {
-        this.artifacts = artifacts;
+        this.artifacts = Objects.requireNonNull(artifacts, "artifacts; use linksOnly() to check without them");
+    }
+
+    private LineageVerifier() {
+        this.artifacts = null;
+    }
+
+    /** A verifier of sequences and hash links only; artifacts are not looked at. */
+    public static LineageVerifier linksOnly() {
+        return new LineageVerifier();
     }
 
     /** @param eventsInLogOrder every lineage event, in the order the log holds them */
@@ -57,7 +69,7 @@ public final class LineageVerifier {
 
     private Optional<String> artifactProblem(LineageEvent event, Set<String> intactDigests) {
         String digest = event.getArtifactDigest();
-        if (digest == null || intactDigests.contains(digest)) {
+        if (artifacts == null || digest == null || intactDigests.contains(digest)) {
             return Optional.empty();
         }
         try {

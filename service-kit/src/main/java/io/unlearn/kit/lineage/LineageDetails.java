@@ -1,4 +1,4 @@
-package io.unlearn.registry.lineage;
+package io.unlearn.kit.lineage;
 
 /**
  * The keys of {@code LineageEvent.details}, per event type. Structured values (maps, lists) are JSON strings,

@@ -1,4 +1,4 @@
-package io.unlearn.registry.lineage;
+package io.unlearn.kit.lineage;
 
 import io.unlearn.kit.artifacts.Digests;
 import io.unlearn.schemas.v1.LineageEvent;
