@@ -1,6 +1,8 @@
 package io.unlearn.launcher.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.unlearn.kit.receipts.ReceiptKeys;
+import io.unlearn.kit.receipts.Receipts;
 import io.unlearn.launcher.scenario.BaseModels;
 import io.unlearn.launcher.scenario.DeletionScenario;
 import io.unlearn.launcher.scenario.ModelSpec;
@@ -27,8 +29,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -89,6 +93,11 @@ class ComposeClusterIT {
         env.put("SERVICE_HEAP", "-Xmx512m");
         env.put("ML_HEAP", "-Xmx1536m");
         env.put("DATASETS_DIR", Files.createTempDirectory("compose-datasets-").toString());
+        // the registry's receipt key, as an operator makes it once; readable by the container's user (uid 10001)
+        Path receiptKey = Files.createTempDirectory("compose-receipt-key-").resolve("receipt-key.pem");
+        ReceiptKeys.generate(receiptKey);
+        Files.setPosixFilePermissions(receiptKey, PosixFilePermissions.fromString("rw-r--r--"));
+        env.put("RECEIPT_KEY_FILE", receiptKey.toString());
         compose = new ComposeProject(repository, "unlearnit" + Long.toString(System.nanoTime() & 0xffffff, 36),
                 env);
         compose.compose(Duration.ofMinutes(12), "up", "-d", "--scale", "unlearn-worker=2");
@@ -151,6 +160,12 @@ class ComposeClusterIT {
         RequestStatus unknown = last(sent.unknownModelId());
         assertEquals(RequestState.REJECTED, unknown.getState(), unknown::toString);
         assertEquals("OK", get("/lineage/verify").path("status").asText());
+        // and the registry signs a receipt for each with the key compose gave it
+        String verified = sent.validRequestIds().get(0);
+        JsonNode receipt = get("/requests/" + verified + "/receipt");
+        assertTrue(Receipts.signatureHolds(receipt.path("receipt"),
+                Base64.getDecoder().decode(receipt.path("signature").path("value").asText()),
+                ReceiptKeys.readPublicKey(get("/receipt-key").path("pem").asText())), receipt::toString);
     }
 
     @Test
