@@ -98,19 +98,6 @@ async function visit(browser, args) {
   seen.markupRequest = await lookUp(page, args.markupRequestId);
   seen.deadlines = await page.locator('#deadlines').innerText();
 
-  // The receipt and deadlines endpoints come with other changes: answered here as they might answer, the page
-  // shows them (strings from them as text too).
-  await page.route('**/requests/*/receipt', route => route.fulfill({json: {requestId: args.requestId,
-    signature: 'c2lnbmVkIGJ5IHRoZSByZWdpc3RyeQ=='}}));
-  await page.route('**/deadlines', route => route.fulfill({json: [{requestId: args.markupRequestId,
-    deadline: '2026-11-24T12:00:00Z', overdue: true}]}));
-  await page.click('#deadlines-reload');
-  await page.waitForSelector('#deadlines table', {timeout: WAIT_MS});
-  seen.pendingEndpoints = {
-    deadlines: await page.locator('#deadlines').innerText(),
-    receipt: (await lookUp(page, args.requestId)).receipt,
-  };
-  await page.unrouteAll();
   seen.markupRan = await page.evaluate(() => window.__injected === true);
   await page.click('#verify');
   await page.waitForFunction(() => /OK|BROKEN|cannot/.test(document.getElementById('verdict').textContent),

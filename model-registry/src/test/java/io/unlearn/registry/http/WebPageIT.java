@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.localstack.NodeProject;
 import io.unlearn.localstack.SharedStack;
+import io.unlearn.kit.receipts.ReceiptKeys;
 import io.unlearn.registry.InJvmModelRegistry;
 import io.unlearn.registry.ModelRegistry;
 import io.unlearn.registry.ModelRegistryConfig;
@@ -72,6 +73,9 @@ class WebPageIT {
     @TempDir
     Path artifactDir;
 
+    @TempDir
+    Path keyDir;
+
     @BeforeAll
     static void needsNodeAndChromium() {
         assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: the web page test runs Debian's Chromium"
@@ -88,6 +92,9 @@ class WebPageIT {
         String run = "it." + UUID.randomUUID().toString().substring(0, 8) + ".";
         Map<String, Object> settings = InJvmModelRegistry.settings(stack, artifactDir, run);
         settings.put(ModelRegistryConfig.HTTP_AUTH_READS_CONFIG, "token");
+        Path receiptKey = keyDir.resolve("receipt-key.pem");
+        ReceiptKeys.generate(receiptKey);
+        settings.put(ModelRegistryConfig.RECEIPT_SIGNING_KEY_FILE_CONFIG, receiptKey.toString());
         ModelRegistryConfig config = ModelRegistryConfig.load(settings);
         Files.createDirectories(SCREENSHOTS);
         JsonNode seen;
@@ -102,6 +109,7 @@ class WebPageIT {
             api.await("/models/" + MODEL + "/aliases/production", r -> r.body().contains(PRODUCTION));
             api.await("/requests/r-1", r -> r.body().contains("VERIFIED"));
             api.await("/requests/" + encoded(MARKUP), r -> r.statusCode() == 200);
+            api.await("/requests/r-4", r -> r.statusCode() == 200);
 
             // When a browser opens the page, gets the token pasted, clicks every version and looks up requests
             long start = System.nanoTime();
@@ -163,10 +171,11 @@ class WebPageIT {
         assertTrue(seen.path("details").path(PENDING).path("text").asText().contains("Not verified yet"));
         assertTrue(seen.path("details").path("base").path("text").asText().contains("fashion-mnist"));
 
-        // And looking up a request shows its status history, and why there is no receipt (no endpoint here yet)
+        // And looking up a request shows its status history and its signed receipt
         JsonNode request = seen.path("request");
         assertEquals(List.of("BATCHED", "UNLEARNED", "UNLEARNED", "VERIFIED"), column(request.path("history"), 1));
-        assertTrue(request.path("receipt").asText().startsWith("no receipt (HTTP 404"), request.toString());
+        assertTrue(request.path("receipt").asText().contains("Ed25519"), request.toString());
+        assertTrue(request.path("receipt").asText().contains(PASSED), request.toString());
 
         // And markup in a request id and a reason is shown as text and never runs
         JsonNode markup = seen.path("markupRequest");
@@ -174,20 +183,14 @@ class WebPageIT {
         assertTrue(markup.path("text").asText().contains("<script>window.__injected=true</script>"));
         assertFalse(seen.path("markupRan").asBoolean(), "markup from the API ran in the page");
 
-        // And the deadlines section degrades while the registry has no such endpoint; the lineage checks out;
-        // the page fetched nothing from another host and logged no error but the expected 401s and 404s
-        assertTrue(seen.path("deadlines").asText().startsWith("not available (HTTP 404"), seen.path("deadlines")
-                .asText());
+        // And the deadlines section lists the open request whose deadline passed; the lineage checks out;
+        // the page fetched nothing from another host and logged no error but the expected ones: 401 before the
+        // token, 404s, 409 for the receipt of the rejected markup request (no model excludes it)
+        assertTrue(seen.path("deadlines").asText().contains("r-4"), seen.path("deadlines").asText());
         assertTrue(seen.path("lineageCheck").asText().startsWith("OK"), seen.path("lineageCheck").asText());
-
-        // And once those endpoints answer (faked in the browser), the page shows the receipt and the deadlines
-        JsonNode pending = seen.path("pendingEndpoints");
-        assertTrue(pending.path("receipt").asText().contains("c2lnbmVkIGJ5IHRoZSByZWdpc3RyeQ=="), pending.toString());
-        assertTrue(pending.path("deadlines").asText().contains(MARKUP), pending.toString());
-        assertTrue(pending.path("deadlines").asText().contains("2026-11-24T12:00:00Z"), pending.toString());
         assertEquals(0, seen.path("foreignRequests").size(), seen.path("foreignRequests").toString());
         for (JsonNode error : seen.path("consoleErrors")) {
-            assertTrue(error.asText().matches(".*\\b(401|404)\\b.*"), "unexpected console error: " + error);
+            assertTrue(error.asText().matches(".*\\b(401|404|409)\\b.*"), "unexpected console error: " + error);
         }
         assertTrue(Files.size(SCREENSHOTS.resolve("registry-page.png")) > 0);
     }
@@ -211,6 +214,9 @@ class WebPageIT {
         inputs.status(status("r-1", RequestState.VERIFIED, BATCH_1, PASSED, "verifier", 130, ""));
         inputs.status(status(MARKUP, RequestState.REJECTED, null, null, "stream-processor", 5,
                 "<script>window.__injected=true</script> names no known model"));
+        // open, and due a day after T0: overdue now
+        inputs.status(RequestStatus.newBuilder(status("r-4", RequestState.BATCHED, BATCH_3, null, "stream-processor",
+                150, "")).setDeadline(T0.plus(Duration.ofDays(1))).build());
     }
 
     /** The verifier's answer on the policy of {@code registrationJson} (forget ≤ 0.2, retain ≥ 0.8). */

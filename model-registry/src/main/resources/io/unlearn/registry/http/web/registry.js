@@ -6,8 +6,8 @@
 // They reach the page only through el()/svg() below, as text nodes and attribute values, never as markup, so no
 // string of the API is ever parsed as HTML. Do not use innerHTML here.
 
-// Endpoints that other changes add to the registry; while one answers 404 the page says so and goes on.
-const PENDING_ENDPOINTS = {
+// The receipt and deadline endpoints; a registry without a receipt key answers 503, which the page shows and goes on.
+const ENDPOINTS = {
   receipt: requestId => 'requests/' + encodeURIComponent(requestId) + '/receipt',
   deadlines: 'deadlines',
 };
@@ -429,7 +429,7 @@ async function lookUpRequest(requestId) {
   out.setAttribute('aria-busy', 'true');
   out.replaceChildren(el('p', {class: 'muted'}, 'Looking up…'));
   const [answer, receipt] = await Promise.all([api('requests/' + encodeURIComponent(id)),
-    api(PENDING_ENDPOINTS.receipt(id))]);
+    api(ENDPOINTS.receipt(id))]);
   const parts = [];
   if (answer.status === 200) {
     const r = answer.body;
@@ -475,7 +475,7 @@ function rowsOf(body) {
 async function loadDeadlines() {
   const box = $('deadlines');
   box.setAttribute('aria-busy', 'true');
-  const answer = await api(PENDING_ENDPOINTS.deadlines);
+  const answer = await api(ENDPOINTS.deadlines);
   const rows = answer.status === 200 ? rowsOf(answer.body) : null;
   if (answer.status !== 200) {
     box.replaceChildren(el('p', {class: 'muted'}, 'not available (' + reason(answer) + ')'));
