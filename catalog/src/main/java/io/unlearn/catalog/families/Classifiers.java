@@ -55,9 +55,12 @@ public final class Classifiers {
             MIA_ACCURACY);
     private static final Set<Scope> IMAGE_SCOPES = Set.of(Scope.SAMPLES, Scope.SUBJECT, Scope.CLASS);
 
-    /** Exact retraining on D_r with the parent's recipe; the parent's seed, which no policy can change. */
+    /**
+     * Exact retraining on D_r with these settings (a classifier file does not carry its training recipe) and the
+     * parent's seed, which no policy can change.
+     */
     public static final MethodSpec RETRAIN = MethodSpec.exactRetraining("retrain",
-            "exact unlearning: train from scratch on D_r with the parent's recipe and seed (the reference)",
+            "exact unlearning: train from scratch on D_r with these settings and the parent's seed (the reference)",
             SettingSpec.integer("epochs", 4, 1, 1000, "passes over the training data"),
             SettingSpec.integer("batchSize", 128, 1, 65_536, "samples per step"),
             SettingSpec.decimal("learningRate", 1e-3, 1e-9, 10, "Adam learning rate"));
