@@ -147,6 +147,17 @@ public final class StreamProcessorConfig extends AbstractConfig {
     private static final String DEDUP_PURGE_INTERVAL_MS_DOC = "How often, in wall-clock milliseconds, request ids older "
             + "than dedup.retention.ms are deleted from the de-duplication store. Default 600000 (10 minutes).";
 
+    public static final String SUBJECT_WAIT_MS_CONFIG = "subject.wait.ms";
+    private static final String SUBJECT_WAIT_MS_DOC = "How long, in wall-clock milliseconds, a SUBJECT request whose "
+            + "subject no training manifest lists yet waits for one (status RECEIVED saying so) before it ends "
+            + "NO_MODELS_AFFECTED: a model being registered publishes its manifest entries just after its "
+            + "registration, and a request must not overtake them for good. 0 ends it at once. Default 300000 "
+            + "(5 minutes).";
+
+    public static final String SUBJECT_WAIT_CHECK_INTERVAL_MS_CONFIG = "subject.wait.check.interval.ms";
+    private static final String SUBJECT_WAIT_CHECK_INTERVAL_MS_DOC = "How often, in wall-clock milliseconds, waiting "
+            + "SUBJECT requests are resolved against the training manifest again. Default 2000.";
+
     public static final String REQUEST_MAX_IDS_CONFIG = "request.max.ids";
     private static final String REQUEST_MAX_IDS_DOC = "Most sample ids, pairs or model ids one request may name; more is "
             + "REJECTED. Default 100000.";
@@ -265,6 +276,10 @@ public final class StreamProcessorConfig extends AbstractConfig {
                     Importance.MEDIUM, DEDUP_RETENTION_MS_DOC)
             .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, Type.LONG, Duration.ofMinutes(10).toMillis(), Range.atLeast(1),
                     Importance.LOW, DEDUP_PURGE_INTERVAL_MS_DOC)
+            .define(SUBJECT_WAIT_MS_CONFIG, Type.LONG, Duration.ofMinutes(5).toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, SUBJECT_WAIT_MS_DOC)
+            .define(SUBJECT_WAIT_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 2000L, Range.atLeast(1), Importance.LOW,
+                    SUBJECT_WAIT_CHECK_INTERVAL_MS_DOC)
             .define(REQUEST_MAX_IDS_CONFIG, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_IDS_DOC)
             .define(REQUEST_MAX_ID_BYTES_CONFIG, Type.INT, 256, Range.atLeast(1), Importance.MEDIUM, REQUEST_MAX_ID_BYTES_DOC)
             .define(REQUEST_MAX_BYTES_CONFIG, Type.INT, 256 * 1024, Range.atLeast(64), Importance.MEDIUM,
@@ -541,6 +556,14 @@ public final class StreamProcessorConfig extends AbstractConfig {
 
     public Duration dedupPurgeInterval() {
         return Duration.ofMillis(getLong(DEDUP_PURGE_INTERVAL_MS_CONFIG));
+    }
+
+    public Duration subjectWait() {
+        return Duration.ofMillis(getLong(SUBJECT_WAIT_MS_CONFIG));
+    }
+
+    public Duration subjectWaitCheckInterval() {
+        return Duration.ofMillis(getLong(SUBJECT_WAIT_CHECK_INTERVAL_MS_CONFIG));
     }
 
     public int requestMaxIds() {

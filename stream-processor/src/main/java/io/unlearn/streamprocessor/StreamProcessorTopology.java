@@ -22,6 +22,7 @@ import io.unlearn.streamprocessor.internals.DedupEntry;
 import io.unlearn.streamprocessor.internals.GlobalStoreIndexer;
 import io.unlearn.streamprocessor.internals.RequestBundle;
 import io.unlearn.streamprocessor.internals.SizeLimitedSerializer;
+import io.unlearn.streamprocessor.internals.SubjectWait;
 import io.unlearn.streamprocessor.internals.Routed;
 import io.unlearn.streamprocessor.observability.StreamProcessorMetrics;
 import org.apache.kafka.common.serialization.Serde;
@@ -46,10 +47,12 @@ import java.util.Map;
  * deletion-requests (bytes) -> decode --undecodable--> dead-letter (untouched bytes + __unlearn.errors.* headers)
  *                                  |--over request.max.bytes, not decoded--> REJECTED --> request-status
  *                                  |   (dead-letter instead when its key cannot be a request id)
- *                                  \--> admit [request-ids-store, training-manifest-store]
+ *                                  \--> admit [request-ids-store, training-manifest-store, waiting-subjects-store]
  *                                          |   (each request gets its deadline here: its own, else requestedAt +
  *                                          |    request.default.deadline.ms; its statuses and batches carry it)
- *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED--> request-status
+ *                                          |   (a SUBJECT request no manifest lists yet waits, RECEIVED, until its
+ *                                          |    entry arrives or subject.wait.ms passes)
+ *                                          |--REJECTED / DUPLICATE_OF / NO_MODELS_AFFECTED / RECEIVED--> request-status
  *                                          \--one per model, keyed by model id--> bundle [bundled-requests-store]
  *                                                 --one bundle of requests per model--> repartition "pending-requests"
  *                                                 -> batch [pending-requests-store, batch-states-store]
@@ -90,6 +93,8 @@ public final class StreamProcessorTopology {
     public static final String MODELS_STORE = "models-store";
     /** Request ids already accepted, with where and when first seen. */
     public static final String REQUEST_IDS_STORE = "request-ids-store";
+    /** SUBJECT requests waiting for their subject's manifest entry, by request id. */
+    public static final String WAITING_SUBJECTS_STORE = "waiting-subjects-store";
     /** Per model: the accepted requests not yet sent on, as one bundle. */
     public static final String BUNDLED_REQUESTS_STORE = "bundled-requests-store";
     /** Per model: the requests of its pending batch, as one bundle. */
@@ -139,6 +144,9 @@ public final class StreamProcessorTopology {
         // thread's cache and evict the per-model values below, whose rewrites the cache is there to coalesce.
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(REQUEST_IDS_STORE),
                 Serdes.String(), DedupEntry.serde()).withCachingDisabled());
+        // Few entries, each written and deleted once: nothing for a cache to coalesce.
+        builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(WAITING_SUBJECTS_STORE),
+                Serdes.String(), SubjectWait.serde(requestSerde, cfg.deletionRequestsTopic())).withCachingDisabled());
         // The record cache is what makes a value per model rewritten on every arrival cheap: it reaches the store
         // and the changelog once per commit at most, and not at all if it was deleted before the commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValueStore(BUNDLED_REQUESTS_STORE),
@@ -173,8 +181,9 @@ public final class StreamProcessorTopology {
         Split<Routed.Pending> admitted = split(decoded.ofKind()
                 .process(() -> new AdmitProcessor(validator, deadlines, REQUEST_IDS_STORE, TRAINING_MANIFEST_STORE,
                                 cfg.dedupRetention(), cfg.dedupPurgeInterval(), pendingSerde.serializer(), requestTopic,
-                                cfg.batchMaxBytes()),
-                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE),
+                                cfg.batchMaxBytes(), WAITING_SUBJECTS_STORE, cfg.subjectWait(),
+                                cfg.subjectWaitCheckInterval()),
+                        Named.as(ADMIT_PROCESSOR), REQUEST_IDS_STORE, WAITING_SUBJECTS_STORE),
                 "admitted", Routed.Pending.class, "pending", "status");
         // decode and admit run in one sub-topology, so merging their statuses fuses nothing
         writeStatuses(admitted.others().merge(oversized.ofKind().mapValues(status -> (Routed) status,

@@ -127,10 +127,14 @@ final class RequestStreamScenario {
         sends.add(new ProducerRecord<>(topic, utf8(request.getRequestId()), serde.serialize(topic, request)));
     }
 
-    /** Statuses the processor must write in total: one per (request, model) or per rejected/unaffected request, one per re-send. */
+    /**
+     * Statuses the processor must write in total: one per (request, model) or per rejected/unaffected request, one
+     * per re-send, and for each subject no model trained on the RECEIVED that says it waits for a manifest entry.
+     */
     int expectedStatusCount() {
         int perRequest = expectedModels.entrySet().stream().mapToInt(e -> Math.max(1, e.getValue().size())).sum();
-        return perRequest + resends.values().stream().mapToInt(Integer::intValue).sum();
+        long waited = expectedState.values().stream().filter(s -> s == RequestState.NO_MODELS_AFFECTED).count();
+        return perRequest + (int) waited + resends.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     static void produce(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
@@ -215,7 +219,10 @@ final class RequestStreamScenario {
             int resent = resends.getOrDefault(id, 0);
             long dup = got.stream().filter(s -> s.getState() == RequestState.DUPLICATE_OF).count();
             assertEquals(resent, dup, id + " DUPLICATE_OF statuses: " + got);
-            List<RequestStatus> terminal = got.stream().filter(s -> s.getState() != RequestState.DUPLICATE_OF).toList();
+            long received = got.stream().filter(s -> s.getState() == RequestState.RECEIVED).count();
+            assertEquals(state == RequestState.NO_MODELS_AFFECTED ? 1 : 0, received, id + " RECEIVED (waiting): " + got);
+            List<RequestStatus> terminal = got.stream().filter(s -> s.getState() != RequestState.DUPLICATE_OF
+                    && s.getState() != RequestState.RECEIVED).toList();
             terminal.forEach(s -> assertEquals(state, s.getState(), id + ": " + got));
             if (state == RequestState.BATCHED) {
                 List<String> models = terminal.stream().map(s -> s.getModelId().toString()).sorted().toList();

@@ -84,6 +84,9 @@ class StreamProcessorIT {
         props.put(StreamProcessorConfig.BATCH_WAIT_CHECK_INTERVAL_MS_CONFIG, "100");
         props.put(StreamProcessorConfig.HTTP_PORT_CONFIG, "0");
         props.put(StreamProcessorConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "20000");
+        // the scenario's unknown subjects end NO_MODELS_AFFECTED after a short wait (the wait itself: topology test)
+        props.put(StreamProcessorConfig.SUBJECT_WAIT_MS_CONFIG, "2000");
+        props.put(StreamProcessorConfig.SUBJECT_WAIT_CHECK_INTERVAL_MS_CONFIG, "500");
         stack.createTopics(PARTITIONS, props.get(StreamProcessorConfig.DELETION_REQUESTS_TOPIC_CONFIG),
                 props.get(StreamProcessorConfig.TRAINING_MANIFEST_TOPIC_CONFIG),
                 props.get(StreamProcessorConfig.MODELS_TOPIC_CONFIG),

@@ -102,6 +102,8 @@ class StreamProcessorTopologyTest {
         props.put(StreamProcessorConfig.DEDUP_PURGE_INTERVAL_MS_CONFIG, Duration.ofHours(1).toMillis());
         props.put(StreamProcessorConfig.REQUEST_MAX_IDS_CONFIG, 5);
         props.put(StreamProcessorConfig.REQUEST_MAX_ID_BYTES_CONFIG, 16);
+        props.put(StreamProcessorConfig.SUBJECT_WAIT_MS_CONFIG, Duration.ofMinutes(1).toMillis());
+        props.put(StreamProcessorConfig.SUBJECT_WAIT_CHECK_INTERVAL_MS_CONFIG, 1000);
         props.putAll(overrides);
         StreamProcessorConfig cfg = StreamProcessorConfig.from(props);
         Properties streamsProps = cfg.streamsProperties();
@@ -455,9 +457,21 @@ class StreamProcessorTopologyTest {
     }
 
     @Test
-    void shouldAnswerNoModelsAffectedForSubjectNoModelTrainedOn() {
+    void shouldAnswerNoModelsAffectedOnceASubjectNoModelTrainedOnWasWaitedFor() {
+        // When a subject no manifest lists is asked for, then the request waits, saying so
         send(subject("r-u9", "u9"));
+        RequestStatus waiting = onlyStatus();
+        assertEquals(RequestState.RECEIVED, waiting.getState());
+        assertTrue(waiting.getReason().contains("waiting up to 60 s"), waiting.getReason());
 
+        // and a copy sent meanwhile is a duplicate of it
+        send(subject("r-u9", "u9"));
+        assertEquals(RequestState.DUPLICATE_OF, onlyStatus().getState());
+
+        // and once subject.wait.ms has passed without an entry, it affects no model
+        driver.advanceWallClockTime(Duration.ofSeconds(59));
+        assertTrue(statuses.isEmpty(), "still waiting");
+        driver.advanceWallClockTime(Duration.ofSeconds(2));
         RequestStatus status = onlyStatus();
         assertEquals(RequestState.NO_MODELS_AFFECTED, status.getState());
         assertTrue(status.getReason().contains("request is satisfied"), status.getReason());
@@ -465,8 +479,31 @@ class StreamProcessorTopologyTest {
     }
 
     @Test
+    void shouldBatchASubjectRequestThatOvertookItsSubjectsManifestEntry() {
+        // Given a request for u9 that arrives before the manifest entry of the model trained on u9
+        send(subject("r-early", "u9"));
+        assertEquals(RequestState.RECEIVED, onlyStatus().getState());
+
+        // When the entry arrives within subject.wait.ms
+        manifestTopic.pipeInput("u9", manifest("u9", "m7", "s70,s71"));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+        // Then the request is batched for that model with the subject's samples, as if it had come just now
+        RequestStatus batched = onlyStatus();
+        assertEquals(RequestState.BATCHED, batched.getState());
+        assertEquals("m7", batched.getModelId());
+        List<UnlearningBatch> closed = batches.readValuesToList();
+        assertEquals(1, closed.size());
+        assertEquals(List.of("s70", "s71"), closed.get(0).getSampleIds());
+    }
+
+    @Test
     void shouldResolveLaterRequestsAgainstManifestUpdatesThatArriveAfterAnEarlierRequest() {
-        // Given a request for u9 before any manifest entry for u9
+        // Given no waiting for subjects, and a request for u9 before any manifest entry for u9
+        driver.close();
+        startDriver(Map.of(StreamProcessorConfig.SUBJECT_WAIT_MS_CONFIG, 0L));
         send(subject("r-1", "u9"));
         assertEquals(RequestState.NO_MODELS_AFFECTED, onlyStatus().getState());
 

@@ -4,6 +4,7 @@ import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.RequestState;
 import io.unlearn.schemas.v1.RequestStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +95,17 @@ public final class Statuses {
                 .setDuplicateOf(firstOrigin)
                 .setReason(reason("request id already received at " + firstOrigin + "; that occurrence is the one "
                         + "processed, this copy is ignored"))
+                .build();
+    }
+
+    /** RECEIVED: a SUBJECT request whose subject no training manifest lists yet waits for one, at most {@code wait}. */
+    public static RequestStatus waitingForSubject(String requestId, String subjectId, Duration wait, Instant deadline,
+                                                  Instant at) {
+        return base(requestId, RequestState.RECEIVED, deadline, at)
+                .setReason(reason("no training manifest lists subject '" + subjectId + "' yet; waiting up to "
+                        + wait.toSeconds() + " s for a model's entry (subject.wait.ms) before ending"
+                        + " NO_MODELS_AFFECTED"))
+                .setFlags(RequestValidator.flags(deadline, at))
                 .build();
     }
 

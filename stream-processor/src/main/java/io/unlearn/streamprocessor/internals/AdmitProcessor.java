@@ -2,6 +2,7 @@ package io.unlearn.streamprocessor.internals;
 
 import io.unlearn.schemas.v1.BatchedRequest;
 import io.unlearn.schemas.v1.DeletionRequest;
+import io.unlearn.schemas.v1.DeletionScope;
 import io.unlearn.schemas.v1.ManifestEntry;
 import io.unlearn.schemas.v1.RequestStatus;
 import io.unlearn.streamprocessor.domain.DeadlinePolicy;
@@ -34,6 +35,10 @@ import java.util.Map;
  * so a request that was rejected and then re-sent corrected is processed. A request whose encoding for one of its
  * models is larger than a batch may carry ({@code batch.max.bytes}) is REJECTED: it could never be written. A wall-clock punctuator forgets request ids older than the
  * retention.
+ *
+ * <p>A SUBJECT request for a subject no training manifest lists yet waits ({@link SubjectWait}, status RECEIVED
+ * saying so): a wall-clock punctuator resolves it again until the subject's entry arrives, then admits it as if it
+ * had just come, or ends it NO_MODELS_AFFECTED once {@code subject.wait.ms} has passed (0: at once).
  */
 public final class AdmitProcessor implements Processor<String, Routed.Decoded, String, Routed> {
 
@@ -46,18 +51,26 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
     private final Serializer<BatchedRequest> serializer;
     private final String requestTopic;
     private final long maxBatchBytes;
+    private final String subjectWaitStoreName;
+    private final Duration subjectWait;
+    private final Duration subjectCheckInterval;
     private ProcessorContext<String, Routed> context;
     private KeyValueStore<String, DedupEntry> seen;
     private ReadOnlyKeyValueStore<String, ManifestEntry> manifest;
+    private KeyValueStore<String, SubjectWait> waiting;
 
     /**
      * @param serializer encodes a request for its model; the encoding travels on to the batch as it is
      * @param requestTopic the topic name the request encoding registers its schema under
      * @param maxBatchBytes most bytes a batch carries (config {@code batch.max.bytes})
+     * @param subjectWait how long a SUBJECT request waits for its subject's manifest entry (config
+     *                    {@code subject.wait.ms}); zero ends it NO_MODELS_AFFECTED at once
+     * @param subjectCheckInterval how often waiting requests are resolved again
      */
     public AdmitProcessor(RequestValidator validator, DeadlinePolicy deadlines, String dedupStoreName, String manifestStoreName,
                           Duration dedupRetention, Duration purgeInterval, Serializer<BatchedRequest> serializer,
-                          String requestTopic, long maxBatchBytes) {
+                          String requestTopic, long maxBatchBytes, String subjectWaitStoreName, Duration subjectWait,
+                          Duration subjectCheckInterval) {
         this.validator = validator;
         this.deadlines = deadlines;
         this.dedupStoreName = dedupStoreName;
@@ -67,6 +80,9 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
         this.serializer = serializer;
         this.requestTopic = requestTopic;
         this.maxBatchBytes = maxBatchBytes;
+        this.subjectWaitStoreName = subjectWaitStoreName;
+        this.subjectWait = subjectWait;
+        this.subjectCheckInterval = subjectCheckInterval;
     }
 
     @Override
@@ -74,7 +90,9 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
         this.context = context;
         this.seen = context.getStateStore(dedupStoreName);
         this.manifest = context.getStateStore(manifestStoreName);
+        this.waiting = context.getStateStore(subjectWaitStoreName);
         context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::forgetExpired);
+        context.schedule(subjectCheckInterval, PunctuationType.WALL_CLOCK_TIME, this::resolveWaiting);
     }
 
     @Override
@@ -101,6 +119,25 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
             emit(record, Statuses.duplicateOf(requestId, first.origin(), deadline, now));
             return;
         }
+        if (byModel.isEmpty() && request.getScope() == DeletionScope.SUBJECT && !subjectWait.isZero()) {
+            // remembered as seen now, so a re-sent copy is a duplicate of this one while it waits
+            seen.put(requestId, new DedupEntry(record.value().origin(), nowMs));
+            waiting.put(requestId, new SubjectWait(request, record.value().origin(), nowMs));
+            emit(record, Statuses.waitingForSubject(requestId, request.getSubjectId(), subjectWait, deadline, now));
+            return;
+        }
+        admit(request, byModel, deadline, record.value().origin(), nowMs, record.timestamp(), true);
+    }
+
+    /**
+     * Sends a resolved request on, one record per model, or ends it: REJECTED when an encoding outgrows a batch,
+     * NO_MODELS_AFFECTED when it concerns no model. {@code remember} puts it in the de-duplication store (a request
+     * that waited for its subject is there already).
+     */
+    private void admit(DeletionRequest request, Map<String, BatchedRequest> byModel, Instant deadline, String origin,
+                       long nowMs, long timestamp, boolean remember) {
+        String requestId = request.getRequestId();
+        Instant now = Instant.ofEpochMilli(nowMs);
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         List<String> tooLarge = new ArrayList<>();
         byModel.forEach((modelId, pending) -> {
@@ -111,16 +148,37 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
             encoded.put(modelId, bytes);
         });
         if (!tooLarge.isEmpty()) {
-            emit(record, Statuses.rejected(requestId, tooLarge, deadline, now));
+            emit(Statuses.rejected(requestId, tooLarge, deadline, now), timestamp);
             return;
         }
-        seen.put(requestId, new DedupEntry(record.value().origin(), nowMs));
+        if (remember) {
+            seen.put(requestId, new DedupEntry(origin, nowMs));
+        }
         if (byModel.isEmpty()) {
-            emit(record, Statuses.noModelsAffected(requestId, request.getSubjectId(), deadline, now));
+            emit(Statuses.noModelsAffected(requestId, request.getSubjectId(), deadline, now), timestamp);
             return;
         }
         byModel.forEach((modelId, pending) -> context.forward(new Record<>(modelId,
-                new Routed.Pending(pending, encoded.get(modelId)), record.timestamp())));
+                new Routed.Pending(pending, encoded.get(modelId)), timestamp)));
+    }
+
+    /** Resolves each waiting request again: admitted once its subject is listed, ended once it waited long enough. */
+    private void resolveWaiting(long nowMs) {
+        List<SubjectWait> due = new ArrayList<>();
+        try (KeyValueIterator<String, SubjectWait> all = waiting.all()) {
+            all.forEachRemaining(kv -> due.add(kv.value));
+        }
+        for (SubjectWait wait : due) {
+            DeletionRequest request = wait.request();
+            Instant deadline = deadlines.deadlineOf(request);
+            Map<String, BatchedRequest> byModel = ModelResolver.resolve(request,
+                    manifest.get(request.getSubjectId()), deadline);
+            if (byModel.isEmpty() && nowMs - wait.arrivedAtMs() < subjectWait.toMillis()) {
+                continue;
+            }
+            waiting.delete(request.getRequestId());
+            admit(request, byModel, deadline, wait.origin(), nowMs, nowMs, false);
+        }
     }
 
     private String tooLarge(DeletionRequest request, String modelId, BatchedRequest pending, int bytes) {
@@ -136,7 +194,11 @@ public final class AdmitProcessor implements Processor<String, Routed.Decoded, S
     }
 
     private void emit(Record<String, Routed.Decoded> record, RequestStatus status) {
-        context.forward(new Record<>(status.getRequestId(), new Routed.Status(status), record.timestamp()));
+        emit(status, record.timestamp());
+    }
+
+    private void emit(RequestStatus status, long timestamp) {
+        context.forward(new Record<>(status.getRequestId(), new Routed.Status(status), timestamp));
     }
 
     private void forgetExpired(long nowMs) {
