@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.unlearn.kit.artifacts.ArtifactStore;
 import io.unlearn.kit.artifacts.DirectoryArtifactStore;
 import io.unlearn.kit.modelregistry.ModelRegistryUnavailableException;
 import io.unlearn.kit.modelregistry.RegisteredModel;
@@ -111,7 +112,11 @@ class BatchUnlearningTest {
     }
 
     private BatchUnlearning job() {
-        return new BatchUnlearning(models, store, Unlearning::dataset, new BatchUnlearning.Settings("cands",
+        return job(store);
+    }
+
+    private BatchUnlearning job(ArtifactStore artifacts) {
+        return new BatchUnlearning(models, artifacts, Unlearning::dataset, new BatchUnlearning.Settings("cands",
                 "statuses", Duration.ofMillis(10), Duration.ofMillis(20)),
                 new UnlearnWorkerMetrics(meters), Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -326,6 +331,39 @@ class BatchUnlearningTest {
         TaskOutcome outcome = job().run(batch("m1", List.of("3")), "batches-0@0");
 
         assertTrue(assertInstanceOf(TaskOutcome.RetryLater.class, outcome).why().contains("connection refused"));
+        assertEquals(1.0, meters.get("unlearn.worker.waits").tag("reason", "unavailable").counter().count());
+    }
+
+    @Test
+    void shouldRetryLaterWithoutPublishingWhenTheCandidateCannotBeStoredBecauseTheDiskIsFull() {
+        // Given an artifact store that reads but can no longer write
+        ArtifactStore full = new ArtifactStore() {
+            @Override
+            public String put(InputStream content) throws IOException {
+                throw new IOException("No space left on device");
+            }
+
+            @Override
+            public Optional<InputStream> open(String digest) throws IOException {
+                return store.open(digest);
+            }
+
+            @Override
+            public boolean contains(String digest) {
+                return store.contains(digest);
+            }
+
+            @Override
+            public Optional<String> recomputeDigest(String digest) throws IOException {
+                return store.recomputeDigest(digest);
+            }
+        };
+
+        // When a batch is unlearned, then nothing is published and the batch is retried, saying why (the loop ends
+        // its requests FAILED once task.retry.timeout.ms has passed: TransactionalTaskLoopTest)
+        TaskOutcome outcome = job(full).run(batch("m1", List.of("3", "7")), "batches-0@0");
+
+        assertTrue(assertInstanceOf(TaskOutcome.RetryLater.class, outcome).why().contains("No space left on device"));
         assertEquals(1.0, meters.get("unlearn.worker.waits").tag("reason", "unavailable").counter().count());
     }
 
