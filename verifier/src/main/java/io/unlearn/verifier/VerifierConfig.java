@@ -281,7 +281,8 @@ public final class VerifierConfig extends AbstractConfig {
     /** @return {@code model.registry.auth.token}, or null when not set */
     public String modelRegistryToken() {
         Password token = getPassword(MODEL_REGISTRY_AUTH_TOKEN_CONFIG);
-        return token == null ? null : token.value();
+        // blank is unset: a deployment template passes an empty variable rather than none
+        return token == null || token.value().isBlank() ? null : token.value();
     }
 
     public Path artifactDir() {
