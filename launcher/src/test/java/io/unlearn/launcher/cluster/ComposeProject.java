@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -84,9 +83,7 @@ final class ComposeProject implements AutoCloseable {
 
     private String run(List<String> command, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(repository.toFile()).redirectErrorStream(true);
-        Map<String, String> env = new HashMap<>(builder.environment());
-        env.putAll(environment);
-        builder.environment().putAll(env);
+        builder.environment().putAll(environment);
         try {
             Path output = Files.createTempFile("compose-", ".out");
             try {
